@@ -1,0 +1,101 @@
+import { Task } from '@lit/task';
+import { LitElement, html, nothing } from 'lit';
+import { VIEWS, VIEW_LABELS, hrefFor, parseRoute, type Route, type View } from '../../app/routes.js';
+import { deviceReport, pageEngine } from '../../engine/page-engine.js';
+import { EngineStateController } from '../../engine/store-controller.js';
+import { tokens } from '../shared/tokens.styles.js';
+import { appStyles } from './app.styles.js';
+import '../device-panel/device-panel.define.js';
+import '../model-manager/model-manager.define.js';
+import '../no-webgpu/no-webgpu.define.js';
+import '../status-strip/status-strip.define.js';
+
+/**
+ * @summary The Aperto app shell: navigation between Chat, Translate, Models and Device, the engine
+ * status strip, and the no-WebGPU explanation where a view needs the GPU.
+ */
+export class ApertoApp extends LitElement {
+  static override styles = [tokens, appStyles];
+  static override properties = { route: { state: true } };
+
+  declare route: Route;
+  private readonly engine = pageEngine();
+  private readonly engineState = new EngineStateController(this, this.engine.store);
+  private readonly device = new Task(this, { task: () => deviceReport(), args: () => [] });
+
+  constructor() {
+    super();
+    this.route = parseRoute(location.hash);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('hashchange', this.onHashChange);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.onHashChange);
+  }
+
+  private readonly onHashChange = () => {
+    this.route = parseRoute(location.hash);
+    document.title = `${VIEW_LABELS[this.route.view]} · Aperto`;
+  };
+
+  override render() {
+    const { view, unknown } = this.route;
+    return html`
+      <header>
+        <span class="brand">Aperto</span>
+        <nav aria-label="Views">
+          <ul>
+            ${VIEWS.map(
+              (v) =>
+                html`<li><a href=${hrefFor(v)} aria-current=${v === view ? 'page' : nothing}>${VIEW_LABELS[v]}</a></li>`,
+            )}
+          </ul>
+        </nav>
+        <aperto-status-strip></aperto-status-strip>
+      </header>
+      <main id="main">
+        ${unknown
+          ? html`<p class="notice" role="status">There is no “${unknown}” page; showing ${VIEW_LABELS[view]}.</p>`
+          : nothing}
+        <h1>${VIEW_LABELS[view]}</h1>
+        ${this.renderView(view)}
+      </main>
+    `;
+  }
+
+  private renderView(view: View) {
+    if (view === 'device') return html`<aperto-device-panel></aperto-device-panel>`;
+    return this.device.render({
+      pending: () => html`<p role="status">Checking what this device can run…</p>`,
+      error: () => this.renderGpuView(view),
+      complete: (report) =>
+        report.gpu.available
+          ? this.renderGpuView(view)
+          : html`<aperto-no-webgpu reason=${report.gpu.reason} detail=${report.gpu.detail ?? nothing}></aperto-no-webgpu>`,
+    });
+  }
+
+  private renderGpuView(view: View) {
+    switch (view) {
+      case 'models':
+        return html`<aperto-model-manager></aperto-model-manager>`;
+      case 'chat':
+      case 'translate': {
+        const state = this.engineState.state;
+        const ready = state.status === 'ready' || state.status === 'generating';
+        return html`<p>
+          ${ready
+            ? html`${state.modelId} is loaded. The ${VIEW_LABELS[view].toLowerCase()} window is not built yet.`
+            : html`No model is loaded yet. <a href=${hrefFor('models')}>Choose a model in Models</a>.`}
+        </p>`;
+      }
+      default:
+        return nothing;
+    }
+  }
+}

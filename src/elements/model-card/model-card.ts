@@ -1,0 +1,102 @@
+import { LitElement, html, nothing } from 'lit';
+import type { FittedEntry } from '../../engine/catalog.js';
+import { formatBytes } from '../../engine/progress.js';
+import { ApertoModelRequestEvent } from '../../events/model-request.js';
+import { tokens } from '../shared/tokens.styles.js';
+import { modelCardStyles } from './model-card.styles.js';
+
+/**
+ * @summary One model of the catalog: who made it, how big it is, whether it fits this device.
+ * @fires aperto-model-request - Load or Delete was pressed.
+ * @csspart card - The card's frame.
+ */
+export class ApertoModelCard extends LitElement {
+  static override styles = [tokens, modelCardStyles];
+  static override properties = {
+    entry: { attribute: false },
+    cached: { type: Boolean },
+    recommended: { type: Boolean },
+    loaded: { type: Boolean },
+    unavailable: { type: Boolean, reflect: true },
+  };
+
+  declare entry?: FittedEntry;
+  declare cached: boolean;
+  declare recommended: boolean;
+  declare loaded: boolean;
+  /** Reflected so CSS can dim models that do not fit. */
+  declare unavailable: boolean;
+
+  constructor() {
+    super();
+    this.cached = false;
+    this.recommended = false;
+    this.loaded = false;
+    this.unavailable = false;
+  }
+
+  override willUpdate(): void {
+    this.unavailable = this.entry ? !this.entry.fit.fits : false;
+  }
+
+  override render() {
+    const e = this.entry;
+    if (!e) return nothing;
+    const verdictId = `verdict-${e.id}`;
+    const fit = e.fit;
+    return html`
+      <article part="card" aria-labelledby="name">
+        <h3 id="name">${e.name}</h3>
+        <div class="maker muted">${e.maker} · ${e.country}</div>
+        ${this.recommended || this.loaded || this.cached || e.reasoning
+          ? html`<div class="badges">
+              ${this.recommended ? html`<span class="badge rec">Recommended</span>` : nothing}
+              ${this.loaded ? html`<span class="badge ok">Loaded</span>` : nothing}
+              ${this.cached ? html`<span class="badge ok">On this device</span>` : nothing}
+              ${e.reasoning ? html`<span class="badge">Thinks before answering</span>` : nothing}
+            </div>`
+          : nothing}
+        <dl>
+          <div><dt>Family</dt><dd>${e.family}</dd></div>
+          <div><dt>Parameters</dt><dd>${formatParameters(e.parametersB)}</dd></div>
+          <div><dt>Quantization</dt><dd>${e.quantization}</dd></div>
+          <div><dt>Download</dt><dd>≈ ${formatBytes(e.downloadBytes)}</dd></div>
+          <div><dt>GPU memory</dt><dd>${(e.vramMB / 1024).toFixed(1)} GB</dd></div>
+          <div><dt>Context</dt><dd>${e.contextWindow.toLocaleString('en')} tokens</dd></div>
+          <div><dt>Licence</dt><dd>${e.licence}</dd></div>
+        </dl>
+        ${fit.fits
+          ? fit.warning
+            ? html`<p class="verdict warn" id=${verdictId}>${fit.warning}</p>`
+            : nothing
+          : html`<p class="verdict bad" id=${verdictId} data-verdict=${fit.verdict}>
+              <strong>Unavailable on this device.</strong> ${fit.reason}
+            </p>`}
+        <div class="actions">
+          <button
+            class="primary"
+            ?disabled=${!fit.fits || this.loaded}
+            aria-label="Load ${e.name} ${e.quantization}"
+            aria-describedby=${fit.fits && !fit.warning ? nothing : verdictId}
+            @click=${() => this.dispatchEvent(new ApertoModelRequestEvent('load', e.id))}
+          >
+            ${this.loaded ? 'Loaded' : this.cached ? 'Load' : 'Download and load'}
+          </button>
+          ${this.cached
+            ? html`<button
+                class="danger"
+                aria-label="Delete ${e.name} ${e.quantization} from this device"
+                @click=${() => this.dispatchEvent(new ApertoModelRequestEvent('delete', e.id))}
+              >
+                Delete
+              </button>`
+            : nothing}
+        </div>
+      </article>
+    `;
+  }
+}
+
+function formatParameters(billions: number): string {
+  return billions >= 1 ? `${billions} B` : `${Math.round(billions * 1000)} M`;
+}

@@ -1,0 +1,299 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { catalog } from '../../engine/app-config.js';
+import { fitCatalog, recommendedModel, type CatalogEntry, type FittedEntry } from '../../engine/catalog.js';
+import { probeStorage, requestPersistentStorage, type DeviceReport, type StorageReport } from '../../engine/device.js';
+import { listCachedModels, type CachedModel } from '../../engine/model-cache.js';
+import { deviceReport, pageEngine, type PageEngine } from '../../engine/page-engine.js';
+import { formatBytes } from '../../engine/progress.js';
+import { EngineStateController } from '../../engine/store-controller.js';
+import type { EngineStatus } from '../../engine/store.js';
+import { ApertoModelRequestEvent } from '../../events/model-request.js';
+import { tokens } from '../shared/tokens.styles.js';
+import { modelManagerStyles } from './model-manager.styles.js';
+import '../load-progress/load-progress.define.js';
+import '../model-card/model-card.define.js';
+
+/**
+ * @summary The model manager: the catalog filtered by what this device can run, loading with
+ * progress and cancel, the models kept on this device, and storage.
+ * @csspart catalog - The grid of model cards.
+ */
+export class ApertoModelManager extends LitElement {
+  static override styles = [tokens, modelManagerStyles];
+  static override properties = {
+    engine: { attribute: false },
+    entries: { attribute: false },
+    device: { attribute: false },
+    cached: { state: true },
+    storage: { state: true },
+    query: { state: true },
+    onlyFitting: { state: true },
+    notice: { state: true },
+  };
+
+  /** Defaults to the page's one engine. */
+  declare engine: PageEngine;
+  /** Defaults to the curated catalog of the installed web-llm. */
+  declare entries: readonly CatalogEntry[];
+  /** Defaults to this browser's probe. */
+  declare device?: DeviceReport;
+  declare cached: CachedModel[];
+  declare storage: StorageReport;
+  declare query: string;
+  declare onlyFitting: boolean;
+  declare notice: string;
+
+  private engineState!: EngineStateController;
+  private lastStatus?: EngineStatus;
+
+  constructor() {
+    super();
+    this.engine = pageEngine();
+    this.entries = catalog;
+    this.cached = [];
+    this.storage = {};
+    this.query = '';
+    this.onlyFitting = false;
+    this.notice = '';
+    this.addEventListener(ApertoModelRequestEvent.type, (event) => void this.onModelRequest(event));
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.engineState ??= new EngineStateController(this, this.engine.store);
+    if (!this.device) void deviceReport().then((report) => (this.device ??= report));
+    void this.refreshStorage();
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('engine') && this.engineState && this.engineState.store !== this.engine.store) {
+      this.removeController(this.engineState);
+      this.engineState = new EngineStateController(this, this.engine.store);
+    }
+    // Whatever a load did (finished, failed, was cancelled), it changed what is on disk.
+    const status = this.engine.store.state.status;
+    if (this.lastStatus === 'loading' && status !== 'loading') void this.refreshStorage();
+    this.lastStatus = status;
+  }
+
+  /** Re-read the caches and the storage estimate. */
+  async refreshStorage(): Promise<void> {
+    const [cached, storage] = await Promise.all([listCachedModels(this.engine.client.config), probeStorage()]);
+    this.cached = cached;
+    this.storage = storage;
+  }
+
+  private get fitted(): FittedEntry[] {
+    return this.device ? fitCatalog(this.entries, this.device.gpu, this.device.deviceMemoryGB) : [];
+  }
+
+  private async onModelRequest(event: ApertoModelRequestEvent): Promise<void> {
+    event.stopPropagation();
+    if (event.action === 'load') {
+      this.notice = '';
+      await this.engine.client.load(event.modelId);
+    } else {
+      const name = this.nameOf(event.modelId);
+      await this.engine.client.deleteModel(event.modelId);
+      this.notice = `${name} was deleted from this device.`;
+      await this.refreshStorage();
+    }
+  }
+
+  private nameOf(modelId: string): string {
+    const entry = this.entries.find((e) => e.id === modelId);
+    return entry ? `${entry.name} (${entry.quantization})` : modelId;
+  }
+
+  private isCached(modelId: string): boolean {
+    return this.cached.some((c) => c.complete && c.modelIds.includes(modelId));
+  }
+
+  override render() {
+    const fitted = this.fitted;
+    const recommended = recommendedModel(fitted);
+    return html`
+      ${this.renderEngineStatus()} ${this.renderRecommendation(recommended)} ${this.renderStorage()}
+      ${this.renderCatalog(fitted, recommended)}
+    `;
+  }
+
+  private renderEngineStatus() {
+    const state = this.engine.store.state;
+    const { client } = this.engine;
+    let body;
+    switch (state.status) {
+      case 'loading':
+        body = html`<div class="panel">
+          <div class="row">
+            <div class="grow">
+              <strong>Loading ${this.nameOf(state.modelId)}</strong>
+              <aperto-load-progress .progress=${state} label=${this.nameOf(state.modelId)}></aperto-load-progress>
+            </div>
+            <button @click=${() => client.cancel()}>Cancel</button>
+          </div>
+        </div>`;
+        break;
+      case 'error':
+        body = html`<div class="panel error" role="alert" data-code=${state.code}>
+          <div class="row">
+            <div class="grow">
+              <strong>${state.message}</strong>
+              <p>${state.hint}</p>
+            </div>
+            ${state.modelId && client.findRecord(state.modelId)
+              ? html`<button class="primary" @click=${() => client.load(state.modelId!)}>Retry</button>`
+              : nothing}
+          </div>
+          ${state.detail ? html`<details><summary>Details</summary><pre>${state.detail}</pre></details>` : nothing}
+        </div>`;
+        break;
+      case 'ready':
+      case 'generating':
+        body = html`<div class="panel" role="status">
+          <strong>${this.nameOf(state.modelId)}</strong> is loaded and ready. Everything runs on this device.
+        </div>`;
+        break;
+      case 'idle':
+        body = html`<div class="panel" role="status">${state.note ?? 'No model is loaded yet.'} ${this.notice}</div>`;
+        break;
+    }
+    return html`<section aria-labelledby="status-h">
+      <h2 id="status-h">Model</h2>
+      ${body}
+    </section>`;
+  }
+
+  private renderRecommendation(recommended: FittedEntry | undefined) {
+    if (!this.device) return html`<p class="muted">Checking what this device can run…</p>`;
+    if (!recommended) return nothing;
+    const state = this.engine.store.state;
+    if ('modelId' in state && state.modelId === recommended.id && state.status !== 'error') return nothing;
+    return html`<section aria-labelledby="rec-h">
+      <h2 id="rec-h">Recommended for this device</h2>
+      <div class="panel row">
+        <div class="grow">
+          <strong>${recommended.name}</strong> (${recommended.quantization}) by ${recommended.maker}: about
+          ${formatBytes(recommended.downloadBytes)} to download, the smallest Qwen model that fits this GPU.
+        </div>
+        <button class="primary" @click=${() => this.engine.client.load(recommended.id)}>
+          ${this.isCached(recommended.id) ? 'Load' : 'Download and load'} ${recommended.name}
+        </button>
+      </div>
+    </section>`;
+  }
+
+  private renderStorage() {
+    const { usageBytes, quotaBytes, persisted } = this.storage;
+    return html`<section aria-labelledby="storage-h">
+      <h2 id="storage-h">On this device</h2>
+      <div class="panel">
+        ${quotaBytes
+          ? html`<p>
+              <meter min="0" max=${quotaBytes} value=${usageBytes ?? 0} aria-label="Storage used"></meter>
+              ${formatBytes(usageBytes ?? 0)} used, ${formatBytes(Math.max(0, quotaBytes - (usageBytes ?? 0)))} free
+              for this site.
+            </p>`
+          : html`<p class="muted">This browser does not report how much storage is available.</p>`}
+        <p>
+          ${persisted
+            ? 'Storage is persistent: the browser will not remove models to free space.'
+            : html`The browser may remove models when space runs low.
+                <button @click=${this.persist}>Keep downloaded models</button>`}
+        </p>
+        ${this.notice ? html`<p role="status">${this.notice}</p>` : nothing} ${this.renderCachedTable()}
+      </div>
+    </section>`;
+  }
+
+  private renderCachedTable() {
+    if (this.cached.length === 0) return html`<p class="muted">No models are stored on this device yet.</p>`;
+    return html`<table aria-label="Models stored on this device">
+      <thead>
+        <tr>
+          <th scope="col">Model</th>
+          <th scope="col">Size</th>
+          <th scope="col">State</th>
+          <th scope="col"><span class="visually-hidden">Actions</span></th>
+        </tr>
+      </thead>
+      <tbody>
+        ${this.cached.map(
+          (c) => html`<tr data-base=${c.baseUrl}>
+            <td>${c.modelIds.map((id) => this.nameOf(id)).join(', ')}</td>
+            <td class="num">${formatBytes(c.bytes)}</td>
+            <td>${c.complete ? 'Complete' : 'Partial download'}</td>
+            <td>
+              <button
+                class="danger"
+                aria-label="Delete ${this.nameOf(c.modelIds[0])} from this device"
+                @click=${() => this.dispatchEvent(new ApertoModelRequestEvent('delete', c.modelIds[0]))}
+              >
+                Delete
+              </button>
+            </td>
+          </tr>`,
+        )}
+      </tbody>
+    </table>`;
+  }
+
+  private renderCatalog(fitted: FittedEntry[], recommended: FittedEntry | undefined) {
+    const query = this.query.trim().toLowerCase();
+    // Models that fit come first; within each group the catalog keeps its family order.
+    const visible = fitted
+      .filter((e) => !this.onlyFitting || e.fit.fits)
+      .filter((e) => !query || `${e.name} ${e.family} ${e.maker} ${e.quantization}`.toLowerCase().includes(query))
+      .sort((a, b) => Number(b.fit.fits) - Number(a.fit.fits));
+    const fitting = fitted.filter((e) => e.fit.fits).length;
+    const state = this.engine.store.state;
+    const loadedId = state.status === 'ready' || state.status === 'generating' ? state.modelId : undefined;
+    return html`<section aria-labelledby="catalog-h">
+      <h2 id="catalog-h">Catalog</h2>
+      <p class="muted">
+        ${fitted.length} open-weight models; ${fitting} fit this device. Weights download from the Hugging Face hub
+        once and then stay on this device.
+      </p>
+      <div class="filters">
+        <label>
+          <span class="visually-hidden">Filter models</span>
+          <input
+            type="search"
+            placeholder="Filter: qwen, 1B, q4f32…"
+            aria-label="Filter models"
+            .value=${this.query}
+            @input=${(e: Event) => (this.query = (e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            .checked=${this.onlyFitting}
+            @change=${(e: Event) => (this.onlyFitting = (e.target as HTMLInputElement).checked)}
+          />
+          Only models that fit this device
+        </label>
+      </div>
+      <div class="grid" part="catalog" role="list" aria-label="Model catalog">
+        ${visible.map(
+          (entry) => html`<aperto-model-card
+            role="listitem"
+            data-model-id=${entry.id}
+            .entry=${entry}
+            ?cached=${this.isCached(entry.id)}
+            ?recommended=${entry.id === recommended?.id}
+            ?loaded=${entry.id === loadedId}
+          ></aperto-model-card>`,
+        )}
+      </div>
+    </section>`;
+  }
+
+  private readonly persist = async (): Promise<void> => {
+    const granted = await requestPersistentStorage();
+    this.notice = granted
+      ? 'Downloaded models will be kept.'
+      : 'The browser declined for now; it may agree after you use the site more or bookmark it.';
+    await this.refreshStorage();
+  };
+}

@@ -1,0 +1,32 @@
+import { css } from 'lit';
+
+export const statusStripStyles = css`
+  :host {
+    display: block;
+    font-size: 0.88rem;
+  }
+  .strip {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.2rem 1rem;
+    align-items: center;
+  }
+  .dot {
+    display: inline-block;
+    width: 0.6rem;
+    height: 0.6rem;
+    border-radius: 50%;
+    background: var(--_muted);
+    margin-inline-end: 0.35rem;
+  }
+  :host([status='ready']) .dot,
+  :host([status='generating']) .dot {
+    background: var(--_ok);
+  }
+  :host([status='loading']) .dot {
+    background: var(--_warn);
+  }
+  :host([status='error']) .dot {
+    background: var(--_danger);
+  }
+`;

@@ -1,0 +1,224 @@
+/**
+ * The model catalog: web-llm's own `prebuiltAppConfig` (so URLs and libraries always match the
+ * installed web-llm), narrowed to the open-weight families we curate, and described with what a
+ * person needs to choose: who made it, how big it is, what licence it carries, and whether it fits
+ * this device.
+ */
+import type { ModelRecord } from '@mlc-ai/web-llm';
+import type { GpuCapabilities, GpuUnavailable } from './device.js';
+
+export interface Curation {
+  /** Matched against the model id. */
+  match: RegExp;
+  family: string;
+  maker: string;
+  country: string;
+  licence: string;
+  /** Parameters in billions when the id does not say it (e.g. "Phi-3.5-mini"). */
+  paramsB?: number;
+  /** Emits `<think>…</think>` reasoning before the answer. */
+  reasoning?: boolean;
+  /** A general chat model (not a coder or maths specialist): eligible as the default. */
+  general?: boolean;
+}
+
+/** Ordered: the first matching rule describes the model; ids that match none are left out. */
+export const CURATION: readonly Curation[] = [
+  { match: /^Qwen3\.5-/, family: 'Qwen3.5', maker: 'Alibaba (Qwen team)', country: 'China', licence: 'Apache-2.0', reasoning: true, general: true },
+  { match: /^Qwen3-/, family: 'Qwen3', maker: 'Alibaba (Qwen team)', country: 'China', licence: 'Apache-2.0', reasoning: true, general: true },
+  { match: /^Qwen2\.5-(Coder-)?3B-/, family: 'Qwen2.5', maker: 'Alibaba (Qwen team)', country: 'China', licence: 'Qwen Research License' },
+  { match: /^Qwen2\.5-(Coder|Math)-/, family: 'Qwen2.5', maker: 'Alibaba (Qwen team)', country: 'China', licence: 'Apache-2.0' },
+  { match: /^Qwen2\.5-\d/, family: 'Qwen2.5', maker: 'Alibaba (Qwen team)', country: 'China', licence: 'Apache-2.0', general: true },
+  { match: /^DeepSeek-R1-Distill-Qwen-/, family: 'DeepSeek-R1 distill', maker: 'DeepSeek', country: 'China', licence: 'MIT (base: Qwen2.5, Apache-2.0)', reasoning: true },
+  { match: /^DeepSeek-R1-Distill-Llama-/, family: 'DeepSeek-R1 distill', maker: 'DeepSeek', country: 'China', licence: 'MIT (base: Llama 3.1 Community License)', reasoning: true },
+  { match: /^Llama-3\.2-/, family: 'Llama 3.2', maker: 'Meta', country: 'USA', licence: 'Llama 3.2 Community License' },
+  { match: /^Llama-3\.1-8B-/, family: 'Llama 3.1', maker: 'Meta', country: 'USA', licence: 'Llama 3.1 Community License' },
+  { match: /^gemma-4-E2B-/, family: 'Gemma 4', maker: 'Google', country: 'USA', licence: 'Gemma licence (see model card)', paramsB: 5.1 },
+  { match: /^gemma3-/, family: 'Gemma 3', maker: 'Google', country: 'USA', licence: 'Gemma Terms of Use' },
+  { match: /^gemma-2-2b-(jpn-)?it-/, family: 'Gemma 2', maker: 'Google', country: 'USA', licence: 'Gemma Terms of Use', paramsB: 2.6 },
+  { match: /^gemma-2-9b-it-/, family: 'Gemma 2', maker: 'Google', country: 'USA', licence: 'Gemma Terms of Use' },
+  { match: /^Phi-4-mini-instruct-/, family: 'Phi-4', maker: 'Microsoft', country: 'USA', licence: 'MIT', paramsB: 3.8 },
+  { match: /^Phi-3\.5-mini-instruct-/, family: 'Phi-3.5', maker: 'Microsoft', country: 'USA', licence: 'MIT', paramsB: 3.8 },
+  { match: /^SmolLM2-/, family: 'SmolLM2', maker: 'Hugging Face', country: 'USA / France', licence: 'Apache-2.0' },
+  { match: /^Mistral-7B-Instruct-v0\.3-/, family: 'Mistral', maker: 'Mistral AI', country: 'France', licence: 'Apache-2.0', paramsB: 7.2 },
+  { match: /^Ministral-3-3B-(Instruct|Reasoning)-/, family: 'Ministral 3', maker: 'Mistral AI', country: 'France', licence: 'Apache-2.0', paramsB: 3.4 },
+];
+
+export type Activation = 'f16' | 'f32';
+
+export interface CatalogEntry {
+  id: string;
+  /** A short name without the quantisation suffix, e.g. "Qwen3 0.6B". */
+  name: string;
+  family: string;
+  maker: string;
+  country: string;
+  licence: string;
+  parametersB: number;
+  /** web-llm's quantisation code, e.g. "q4f32_1": 4-bit weights, f32 activations. */
+  quantization: string;
+  weightBits: number;
+  activation: Activation;
+  /** Estimated from parameters and quantisation: the hub does not publish it in the config. */
+  downloadBytes: number;
+  vramMB: number;
+  contextWindow: number;
+  reasoning: boolean;
+  general: boolean;
+  lowResource: boolean;
+  /** Features the model needs from the GPU (web-llm's list plus shader-f16 for f16 activations). */
+  requiredFeatures: string[];
+  bufferSizeRequiredBytes?: number;
+  modelUrl: string;
+  libraryUrl: string;
+  record: ModelRecord;
+}
+
+const QUANT = /-(q(\d)f(16|32)(?:_\d)?)-MLC/;
+
+/** Bits stored per parameter on disk, counting the group scales (one per 32 weights). */
+function storedBitsPerParam(weightBits: number, activation: Activation): number {
+  if (weightBits === 0) return activation === 'f16' ? 16 : 32;
+  return weightBits + (activation === 'f16' ? 16 : 32) / 32;
+}
+
+function parametersFromId(id: string): number | undefined {
+  const match = /(?:^|[-_])(\d+(?:\.\d+)?)([BM])(?=[-_])/i.exec(id);
+  if (!match) return undefined;
+  const value = parseFloat(match[1]);
+  return match[2].toUpperCase() === 'M' ? value / 1000 : value;
+}
+
+function displayName(id: string): string {
+  return id
+    .replace(/-q\df(16|32)(_\d)?-MLC(-1k)?$/, (_m, _a, _b, short) => (short ? ' (1k context)' : ''))
+    .replace(/-/g, ' ');
+}
+
+export function describeRecord(record: ModelRecord, curation: readonly Curation[] = CURATION): CatalogEntry | undefined {
+  const rule = curation.find((r) => r.match.test(record.model_id));
+  const quant = QUANT.exec(record.model_id);
+  if (!rule || !quant || record.model_type === 1 || record.model_type === 2) return undefined;
+  const weightBits = Number(quant[2]);
+  const activation: Activation = quant[3] === '16' ? 'f16' : 'f32';
+  const parametersB = rule.paramsB ?? parametersFromId(record.model_id) ?? 0;
+  const requiredFeatures = new Set(record.required_features ?? []);
+  // web-llm only marks some f16 records; any f16-activation library needs the feature.
+  if (activation === 'f16') requiredFeatures.add('shader-f16');
+  return {
+    id: record.model_id,
+    name: displayName(record.model_id),
+    family: rule.family,
+    maker: rule.maker,
+    country: rule.country,
+    licence: rule.licence,
+    parametersB,
+    quantization: quant[1],
+    weightBits,
+    activation,
+    downloadBytes: Math.round((parametersB * 1e9 * storedBitsPerParam(weightBits, activation)) / 8),
+    vramMB: record.vram_required_MB ?? 0,
+    contextWindow: record.overrides?.context_window_size ?? 4096,
+    reasoning: Boolean(rule.reasoning),
+    general: Boolean(rule.general),
+    lowResource: Boolean(record.low_resource_required),
+    requiredFeatures: [...requiredFeatures].sort(),
+    ...(record.buffer_size_required_bytes ? { bufferSizeRequiredBytes: record.buffer_size_required_bytes } : {}),
+    modelUrl: record.model,
+    libraryUrl: record.model_lib,
+    record,
+  };
+}
+
+export function buildCatalog(records: readonly ModelRecord[], curation: readonly Curation[] = CURATION): CatalogEntry[] {
+  return records.flatMap((record) => describeRecord(record, curation) ?? []);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fit rules
+
+export type Fit =
+  | { fits: true; warning?: string }
+  | { fits: false; verdict: 'needs-feature' | 'too-large' | 'no-webgpu'; reason: string };
+
+export interface MemoryBudget {
+  megabytes: number;
+  /** How the figure was arrived at, shown next to "too large" so the verdict can be judged. */
+  basis: string;
+}
+
+/**
+ * WebGPU does not tell how much memory a GPU has. We budget from what the browser does tell:
+ * software adapters share system memory and are slow, so they get little; `deviceMemory` (RAM in
+ * GB, capped at 8 by Chromium) bounds phones and small laptops; otherwise we assume a desktop-class
+ * GPU and only rule out what no consumer browser GPU holds.
+ */
+export function memoryBudget(gpu: GpuCapabilities, deviceMemoryGB?: number): MemoryBudget {
+  if (gpu.isFallbackAdapter) {
+    const mb = Math.min(4096, ((deviceMemoryGB ?? 8) * 1024) / 2);
+    return { megabytes: mb, basis: `a software (CPU) GPU adapter; budget ${Math.round(mb / 1024)} GB` };
+  }
+  if (deviceMemoryGB !== undefined && deviceMemoryGB < 8) {
+    const mb = Math.round(deviceMemoryGB * 1024 * 0.6);
+    return { megabytes: mb, basis: `${deviceMemoryGB} GB of device memory reported; budget 60 %` };
+  }
+  return { megabytes: 16 * 1024, basis: 'assumed at most 16 GB of GPU memory for a browser' };
+}
+
+export function fitModel(entry: CatalogEntry, gpu: GpuCapabilities | GpuUnavailable, deviceMemoryGB?: number): Fit {
+  if (!gpu.available) return { fits: false, verdict: 'no-webgpu', reason: 'WebGPU is not available in this browser.' };
+  const missing = entry.requiredFeatures.filter((feature) => !gpu.features.includes(feature));
+  if (missing.length > 0) {
+    const reason = missing.includes('shader-f16')
+      ? 'Needs 16-bit shaders (shader-f16), which this GPU does not offer. Use the f32 variant.'
+      : `Needs GPU feature ${missing.join(', ')}, which this GPU does not offer.`;
+    return { fits: false, verdict: 'needs-feature', reason };
+  }
+  const bufferLimit = Math.min(gpu.maxBufferSize, gpu.maxStorageBufferBindingSize);
+  if (entry.bufferSizeRequiredBytes && entry.bufferSizeRequiredBytes > bufferLimit) {
+    return {
+      fits: false,
+      verdict: 'too-large',
+      reason: `Too large for this device: needs GPU buffers of ${mib(entry.bufferSizeRequiredBytes)} MB, this GPU allows ${mib(bufferLimit)} MB.`,
+    };
+  }
+  const budget = memoryBudget(gpu, deviceMemoryGB);
+  if (entry.vramMB > budget.megabytes) {
+    return {
+      fits: false,
+      verdict: 'too-large',
+      reason: `Too large for this device: needs about ${gb(entry.vramMB)} GB of GPU memory (${budget.basis}).`,
+    };
+  }
+  if (!entry.lowResource && gpu.maxStorageBufferBindingSize < 1024 ** 3) {
+    return { fits: true, warning: 'Made for desktop GPUs; may be slow or fail on this one.' };
+  }
+  return { fits: true };
+}
+
+export interface FittedEntry extends CatalogEntry {
+  fit: Fit;
+}
+
+export function fitCatalog(
+  catalog: readonly CatalogEntry[],
+  gpu: GpuCapabilities | GpuUnavailable,
+  deviceMemoryGB?: number,
+): FittedEntry[] {
+  return catalog.map((entry) => ({ ...entry, fit: fitModel(entry, gpu, deviceMemoryGB) }));
+}
+
+/** The smallest general-purpose Qwen that fits: a quick first download that still chats well. */
+export function recommendedModel(fitted: readonly FittedEntry[]): FittedEntry | undefined {
+  return fitted
+    .filter((entry) => entry.fit.fits && entry.general && entry.family.startsWith('Qwen'))
+    .sort((a, b) => a.vramMB - b.vramMB || a.downloadBytes - b.downloadBytes)[0];
+}
+
+function mib(bytes: number): number {
+  return Math.round(bytes / 1024 ** 2);
+}
+
+function gb(megabytes: number): string {
+  return (megabytes / 1024).toFixed(1);
+}

@@ -1,0 +1,199 @@
+/**
+ * The page's one door to the model: a thin facade over web-llm's `WebWorkerMLCEngine` that turns
+ * load progress, readiness and failures into store updates, and web-llm's string errors into our
+ * error codes. The worker itself (workers/llm.worker.ts) is web-llm's own handler; there is no
+ * second RPC layer.
+ */
+import { WebWorkerMLCEngine, type AppConfig, type ModelRecord } from '@mlc-ai/web-llm';
+import { engineError, toEngineError, type EngineError } from './errors.js';
+import { deleteCachedModel, forgetModelProgram, modelBaseUrl } from './model-cache.js';
+import { EtaEstimator, parseProgressReport } from './progress.js';
+import type { EngineStore } from './store.js';
+
+export interface EngineClientOptions {
+  store: EngineStore;
+  appConfig: AppConfig;
+  /** Tests and embedders may supply their own worker; the default is bundled by Vite. */
+  createWorker?: () => Worker;
+}
+
+export function createLlmWorker(): Worker {
+  return new Worker(new URL('../../workers/llm.worker.ts', import.meta.url), { type: 'module', name: 'aperto-llm' });
+}
+
+interface Interruption {
+  promise: Promise<never>;
+  reject: (reason: unknown) => void;
+}
+
+function interruption(): Interruption {
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<never>((_resolve, rej) => (reject = rej));
+  promise.catch(() => undefined); // observed through Promise.race; never an unhandled rejection
+  return { promise, reject };
+}
+
+export class EngineClient {
+  readonly store: EngineStore;
+  private appConfig: AppConfig;
+  private readonly createWorker: () => Worker;
+  private worker?: Worker;
+  private engine?: WebWorkerMLCEngine;
+  /** Bumped by every load and cancel, so answers from a superseded load are ignored. */
+  private loadGeneration = 0;
+  private pending?: Interruption;
+
+  constructor(options: EngineClientOptions) {
+    this.store = options.store;
+    this.appConfig = options.appConfig;
+    this.createWorker = options.createWorker ?? createLlmWorker;
+  }
+
+  get config(): AppConfig {
+    return this.appConfig;
+  }
+
+  /** Replace the list of models the engine may load (e.g. after adding a custom model). */
+  setAppConfig(appConfig: AppConfig): void {
+    this.appConfig = appConfig;
+    this.engine?.setAppConfig(appConfig);
+  }
+
+  findRecord(modelId: string): ModelRecord | undefined {
+    return this.appConfig.model_list.find((record) => record.model_id === modelId);
+  }
+
+  /** The underlying web-llm engine, for chat completions once a model is ready. */
+  get mlc(): WebWorkerMLCEngine {
+    return this.ensureEngine();
+  }
+
+  /**
+   * Download (or read from cache) and initialise a model. Resolves to whether it became ready; the
+   * outcome, including any error, is always in the store.
+   */
+  async load(modelId: string): Promise<boolean> {
+    const record = this.findRecord(modelId);
+    if (!record) {
+      this.store.fail(
+        { ...engineError('model-not-found'), message: `There is no model called “${modelId}” in the catalog.` },
+        modelId,
+      );
+      return false;
+    }
+    const state = this.store.state;
+    if ((state.status === 'ready' || state.status === 'generating') && state.modelId === modelId) return true;
+    if (state.status === 'loading') this.abandonLoad();
+
+    const generation = ++this.loadGeneration;
+    const pending = (this.pending = interruption());
+    const eta = new EtaEstimator();
+    const engine = this.ensureEngine();
+    engine.setInitProgressCallback((report) => {
+      if (generation !== this.loadGeneration) return;
+      this.store.reportProgress(modelId, eta.update(parseProgressReport(report), performance.now()));
+    });
+    this.store.startLoading(modelId);
+    try {
+      await Promise.race([engine.reload(modelId), pending.promise]);
+      if (generation !== this.loadGeneration) return false;
+      this.store.markReady(modelId);
+      return true;
+    } catch (raw) {
+      if (generation !== this.loadGeneration) return false;
+      const error = await this.explain(raw, record);
+      if (error.code === 'bad-model-library') await forgetModelProgram(modelId, this.appConfig);
+      // A failed load can leave the worker's engine half-initialised (or its GPU device lost);
+      // the next attempt starts from a fresh worker.
+      this.discardWorker();
+      this.store.fail(error, modelId);
+      return false;
+    } finally {
+      if (this.pending === pending) this.pending = undefined;
+    }
+  }
+
+  /** Stop a load in progress. Finished weight shards stay cached, so a later load resumes. */
+  cancel(): void {
+    if (this.store.state.status !== 'loading') return;
+    this.abandonLoad();
+    this.store.reset('Loading cancelled. The parts already downloaded are kept.');
+  }
+
+  /** Remove a model from this device. Unloads it first if it is the one in use. */
+  async deleteModel(modelId: string): Promise<void> {
+    if (this.store.modelId === modelId) {
+      if (this.store.state.status === 'loading') this.abandonLoad();
+      else await this.engine?.unload().catch(() => undefined);
+      this.store.reset();
+    }
+    await deleteCachedModel(modelId, this.appConfig);
+  }
+
+  /** Release the worker and the GPU memory it holds. */
+  dispose(): void {
+    this.abandonLoad();
+    if (this.store.state.status !== 'idle') this.store.reset();
+  }
+
+  private abandonLoad(): void {
+    this.loadGeneration++;
+    this.pending?.reject(engineError('aborted'));
+    this.pending = undefined;
+    // Terminating is the only way to stop web-llm's downloads and shader compilation at once.
+    this.discardWorker();
+  }
+
+  private ensureEngine(): WebWorkerMLCEngine {
+    if (this.engine) return this.engine;
+    const worker = this.createWorker();
+    worker.addEventListener('error', (event) => this.onWorkerCrash(worker, event));
+    this.worker = worker;
+    this.engine = new WebWorkerMLCEngine(worker, { appConfig: this.appConfig });
+    return this.engine;
+  }
+
+  private discardWorker(): void {
+    this.worker?.terminate();
+    this.worker = undefined;
+    this.engine = undefined;
+  }
+
+  private onWorkerCrash(worker: Worker, event: ErrorEvent): void {
+    if (worker !== this.worker) return;
+    event.preventDefault();
+    const detail = `Worker error: ${event.message || 'the model worker could not start or stopped'}`;
+    const error: EngineError = {
+      ...engineError('unknown', detail),
+      message: 'The model worker stopped unexpectedly.',
+      hint: 'Press Reload model. Your conversation is kept.',
+    };
+    this.loadGeneration++;
+    this.pending?.reject(error);
+    this.pending = undefined;
+    this.discardWorker();
+    this.store.fail(error);
+  }
+
+  /**
+   * The Cache API reports an HTTP 404 and a dropped connection with the same TypeError. A HEAD
+   * request for the model's config tells them apart; it is only made after a failure.
+   */
+  private async explain(raw: unknown, record: ModelRecord): Promise<EngineError> {
+    const error = toEngineError(raw);
+    if (error.code !== 'network') return error;
+    try {
+      const configUrl = new URL('mlc-chat-config.json', modelBaseUrl(record)).href;
+      const response = await fetch(configUrl, { method: 'HEAD', cache: 'no-store' });
+      if (response.status === 404 || response.status === 401) {
+        return {
+          ...engineError('model-not-found', error.detail),
+          message: `The model host has no files for “${record.model_id}” (HTTP ${response.status}).`,
+        };
+      }
+    } catch {
+      // Unreachable host: it is a network problem after all.
+    }
+    return error;
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * A stand-in for the Hugging Face hub, served from this machine, so tests exercise web-llm's real
+ * download and cache code. It hosts a few small "models" whose files are good, broken or whose
+ * host misbehaves, and it logs every request so a test can tell whether something was re-fetched.
+ *
+ * Layout, like the hub's: /hub/<org>/<model>/resolve/main/<file> and /hub/libs/<library>.wasm.
+ */
+
+/** Minimal but complete mlc-chat-config.json: web-llm parses it before fetching the library. */
+export function chatConfig(name) {
+  return {
+    model_type: 'llama',
+    quantization: 'q4f32_1',
+    vocab_size: 32,
+    context_window_size: 512,
+    sliding_window_size: -1,
+    attention_sink_size: -1,
+    prefill_chunk_size: 128,
+    temperature: 0.7,
+    top_p: 0.95,
+    repetition_penalty: 1.0,
+    frequency_penalty: 0,
+    presence_penalty: 0,
+    tokenizer_files: ['tokenizer.json'],
+    tokenizer_info: { token_postproc_method: 'byte_level', prepend_space_in_encode: false, strip_space_in_decode: false },
+    conv_template: {
+      name: 'chatml',
+      system_template: '<|im_start|>system\n{system_message}<|im_end|>\n',
+      system_message: `You are ${name}.`,
+      roles: { user: '<|im_start|>user', assistant: '<|im_start|>assistant' },
+      role_templates: {},
+      seps: ['<|im_end|>\n'],
+      role_content_sep: '\n',
+      role_empty_sep: '\n',
+      stop_str: ['<|im_end|>'],
+      stop_token_ids: [2],
+      system_prefix_token_ids: [],
+      add_role_after_system_message: true,
+    },
+  };
+}
+
+/** The hub's models. `library` names the file under /hub/libs/. */
+export const HUB_MODELS = {
+  'broken-library': { library: 'broken-library.wasm' },
+  'dropping-host': { library: 'dropping-host.wasm' },
+  'slow-host': { library: 'slow-host.wasm' },
+};
+
+const BROKEN_LIBRARY = new TextEncoder().encode('<!doctype html><title>Not a WebAssembly module</title>');
+
+export function createLocalHub() {
+  const log = [];
+
+  /** Node http handler; returns false for paths outside /hub/ so a host server can go on. */
+  function handle(req, res) {
+    const url = new URL(req.url ?? '/', 'http://hub.invalid');
+    if (!url.pathname.startsWith('/hub/')) return false;
+    const path = url.pathname.slice('/hub/'.length);
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Cache-Control', 'no-store');
+
+    if (path === '__log') return json(res, log);
+    if (path === '__reset') {
+      log.length = 0;
+      return json(res, { ok: true });
+    }
+    log.push(`${req.method} /hub/${path}`);
+
+    const model = /^aperto-test\/([^/]+)-q4f32_1-MLC\/resolve\/main\/(.+)$/.exec(path);
+    if (model) {
+      const [, name, file] = model;
+      if (!HUB_MODELS[name]) return notFound(res);
+      if (file === 'mlc-chat-config.json') return json(res, chatConfig(name));
+      return notFound(res);
+    }
+
+    if (path === 'libs/broken-library.wasm') {
+      res.writeHead(200, { 'Content-Type': 'application/wasm', 'Content-Length': BROKEN_LIBRARY.length });
+      res.end(BROKEN_LIBRARY);
+      return true;
+    }
+    if (path === 'libs/dropping-host.wasm') {
+      // Promise a large file, send a little of it, then cut the connection: a drop mid-download.
+      res.writeHead(200, { 'Content-Type': 'application/wasm', 'Content-Length': 4 * 1024 * 1024 });
+      res.write(new Uint8Array(64 * 1024), () => setTimeout(() => res.socket?.destroy(), 50));
+      return true;
+    }
+    if (path === 'libs/slow-host.wasm') {
+      // A crawling download that only ends when the client goes away: for Cancel.
+      res.writeHead(200, { 'Content-Type': 'application/wasm', 'Content-Length': 64 * 1024 * 1024 });
+      const timer = setInterval(() => res.write(new Uint8Array(1024)), 100);
+      res.on('close', () => clearInterval(timer));
+      return true;
+    }
+    return notFound(res);
+  }
+
+  return { handle, log };
+}
+
+function json(res, body) {
+  const text = JSON.stringify(body);
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+  return true;
+}
+
+function notFound(res) {
+  res.writeHead(404, { 'Content-Type': 'text/plain' });
+  res.end('Entry not found');
+  return true;
+}
+
+/** The records web-llm needs for the hub's models, with absolute URLs under `hubBase`. */
+export function hubModelRecords(hubBase) {
+  return Object.entries(HUB_MODELS).map(([name, { library }]) => ({
+    model_id: `aperto-test-${name}-q4f32_1-MLC`,
+    model: new URL(`aperto-test/${name}-q4f32_1-MLC`, hubBase).href,
+    model_lib: new URL(`libs/${library}`, hubBase).href,
+    vram_required_MB: 64,
+    low_resource_required: true,
+    overrides: { context_window_size: 512 },
+  }));
+}
