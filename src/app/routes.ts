@@ -18,7 +18,14 @@ export interface Route {
 export const DEFAULT_VIEW: View = 'chat';
 
 export function parseRoute(hash: string): Route {
-  const name = decodeURIComponent(hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '').toLowerCase();
+  const raw = hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';
+  let name: string;
+  try {
+    name = decodeURIComponent(raw).toLowerCase();
+  } catch {
+    // A mistyped link ("#/100%") must not break navigation.
+    name = raw.toLowerCase();
+  }
   if (!name) return { view: DEFAULT_VIEW };
   if ((VIEWS as readonly string[]).includes(name)) return { view: name as View };
   return { view: DEFAULT_VIEW, unknown: name };

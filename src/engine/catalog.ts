@@ -26,7 +26,8 @@ export interface Curation {
 export const CURATION: readonly Curation[] = [
   { match: /^Qwen3\.5-/, family: 'Qwen3.5', maker: 'Alibaba (Qwen team)', country: 'China', licence: 'Apache-2.0', reasoning: true, general: true },
   { match: /^Qwen3-/, family: 'Qwen3', maker: 'Alibaba (Qwen team)', country: 'China', licence: 'Apache-2.0', reasoning: true, general: true },
-  { match: /^Qwen2\.5-(Coder-)?3B-/, family: 'Qwen2.5', maker: 'Alibaba (Qwen team)', country: 'China', licence: 'Qwen Research License' },
+  { match: /^Qwen2\.5-3B-/, family: 'Qwen2.5', maker: 'Alibaba (Qwen team)', country: 'China', licence: 'Qwen Research License', general: true },
+  { match: /^Qwen2\.5-Coder-3B-/, family: 'Qwen2.5', maker: 'Alibaba (Qwen team)', country: 'China', licence: 'Qwen Research License' },
   { match: /^Qwen2\.5-(Coder|Math)-/, family: 'Qwen2.5', maker: 'Alibaba (Qwen team)', country: 'China', licence: 'Apache-2.0' },
   { match: /^Qwen2\.5-\d/, family: 'Qwen2.5', maker: 'Alibaba (Qwen team)', country: 'China', licence: 'Apache-2.0', general: true },
   { match: /^DeepSeek-R1-Distill-Qwen-/, family: 'DeepSeek-R1 distill', maker: 'DeepSeek', country: 'China', licence: 'MIT (base: Qwen2.5, Apache-2.0)', reasoning: true },

@@ -97,7 +97,12 @@ export function errorText(raw: unknown): string {
   if (raw instanceof Error || (typeof DOMException !== 'undefined' && raw instanceof DOMException)) {
     return `${raw.name}: ${raw.message}`;
   }
-  if (raw && typeof raw === 'object' && 'message' in raw) return String((raw as { message: unknown }).message);
+  // Errors from another realm (a worker, an iframe) are plain objects here; their name still
+  // carries the meaning (a DOMException's is all there is: "QuotaExceededError").
+  if (raw && typeof raw === 'object' && 'message' in raw) {
+    const { name, message } = raw as { name?: unknown; message: unknown };
+    return typeof name === 'string' && name ? `${name}: ${String(message)}` : String(message);
+  }
   try {
     return JSON.stringify(raw) ?? String(raw);
   } catch {
@@ -130,6 +135,6 @@ export function isEngineError(value: unknown): value is EngineError {
     'message' in value &&
     'hint' in value &&
     typeof (value as EngineError).code === 'string' &&
-    (value as EngineError).code in MESSAGES
+    Object.hasOwn(MESSAGES, (value as EngineError).code)
   );
 }

@@ -25,7 +25,7 @@ const nextFrame: Schedule = (flush) =>
  * back into a stale state.
  */
 export class EngineStore extends EventTarget {
-  private current: EngineState = { status: 'idle' };
+  private current: EngineState = Object.freeze({ status: 'idle' });
   private pendingProgress?: EngineState;
 
   constructor(
@@ -64,8 +64,9 @@ export class EngineStore extends EventTarget {
     });
   }
 
+  /** Only the load in progress can finish; a late "ready" after a cancel is ignored. */
   markReady(modelId: string): void {
-    if (this.current.status === 'loading' && this.current.modelId !== modelId) return;
+    if (this.current.status !== 'loading' || this.current.modelId !== modelId) return;
     this.set({ status: 'ready', modelId });
   }
 

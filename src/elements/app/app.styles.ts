@@ -62,6 +62,12 @@ export const appStyles = css`
     background: var(--_surface);
     margin-bottom: 1rem;
   }
+  @media (max-width: 40rem) {
+    /* On a phone a sticky three-line header would eat a third of the screen. */
+    header {
+      position: static;
+    }
+  }
   @media (min-width: 2200px) {
     :host {
       font-size: 1.35rem;

@@ -57,7 +57,7 @@ export class ApertoDevicePanel extends LitElement {
               <dd>${gpu.features.join(', ') || 'none'}</dd>
             `
           : ''}
-        ${report.deviceMemoryGB ? html`<dt>Device memory</dt><dd>at least ${report.deviceMemoryGB} GB</dd>` : ''}
+        ${report.deviceMemoryGB ? html`<dt>Device memory</dt><dd>about ${report.deviceMemoryGB} GB (as the browser rounds it)</dd>` : ''}
       </dl>
       <h2>Storage</h2>
       <dl aria-label="Storage">
