@@ -15,6 +15,7 @@ export type EngineErrorCode =
   | 'network'
   | 'model-not-found'
   | 'bad-model-library'
+  | 'bad-model-file'
   | 'context-window'
   | 'aborted'
   | 'unknown';
@@ -57,6 +58,10 @@ const MESSAGES: Record<EngineErrorCode, Omit<EngineError, 'code' | 'detail'>> = 
   'bad-model-library': {
     message: 'The model’s program (its WebAssembly library) is broken or does not match this version of Aperto.',
     hint: 'Press Retry to download it again. If it keeps failing, choose another model.',
+  },
+  'bad-model-file': {
+    message: 'The model file is damaged, incomplete, or not a model this engine can read.',
+    hint: 'Delete it in Models and download it again, or check that the URL points to a .gguf model file.',
   },
   'context-window': {
     message: 'The conversation is longer than this model can read at once (its context window).',

@@ -1,8 +1,8 @@
 import type { EngineError } from './errors.js';
 import type { LoadProgress } from './progress.js';
 
-/** Which runtime executes the model. Only WebGPU (web-llm) exists so far. */
-export type EngineKind = 'webgpu';
+/** Which runtime executes the model: web-llm on WebGPU, or llama.cpp in WebAssembly on the CPU. */
+export type EngineKind = 'webgpu' | 'cpu';
 
 export type EngineState =
   | { status: 'idle'; note?: string }

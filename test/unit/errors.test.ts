@@ -40,6 +40,7 @@ const ALL_CODES = Object.keys({
   network: true,
   'model-not-found': true,
   'bad-model-library': true,
+  'bad-model-file': true,
   'context-window': true,
   aborted: true,
   unknown: true,
