@@ -1,5 +1,9 @@
 // Side-effect entry: registers every element.
 import './elements/app/app.define.js';
+import './elements/chat/chat.define.js';
+import './elements/chat-history/chat-history.define.js';
+import './elements/chat-message/chat-message.define.js';
+import './elements/chat-settings/chat-settings.define.js';
 import './elements/device-panel/device-panel.define.js';
 import './elements/load-progress/load-progress.define.js';
 import './elements/model-card/model-card.define.js';

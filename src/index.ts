@@ -1,5 +1,11 @@
 // Library entry: classes and helpers only; nothing is defined as a side effect (see define.ts).
 export { ApertoApp } from './elements/app/app.js';
+export { ApertoChat } from './elements/chat/chat.js';
+export { ApertoChatHistory } from './elements/chat-history/chat-history.js';
+export { ApertoChatMessage } from './elements/chat-message/chat-message.js';
+export { ApertoChatSettings } from './elements/chat-settings/chat-settings.js';
+export { ChatSession } from './chat/chat-session.js';
+export type { ChatEngine, ChatRequest, ChatStreamEvent } from './engine/chat-engine.js';
 export { ApertoDevicePanel } from './elements/device-panel/device-panel.js';
 export { ApertoLoadProgress } from './elements/load-progress/load-progress.js';
 export { ApertoModelCard } from './elements/model-card/model-card.js';

@@ -5,6 +5,7 @@
  * second RPC layer.
  */
 import { WebWorkerMLCEngine, type AppConfig, type ModelRecord } from '@mlc-ai/web-llm';
+import type { ChatEngine, ChatRequest, ChatStreamEvent } from './chat-engine.js';
 import { engineError, toEngineError, type EngineError } from './errors.js';
 import { deleteCachedModel, forgetModelProgram, modelBaseUrl } from './model-cache.js';
 import { EtaEstimator, parseProgressReport } from './progress.js';
@@ -33,7 +34,7 @@ function interruption(): Interruption {
   return { promise, reject };
 }
 
-export class EngineClient {
+export class EngineClient implements ChatEngine {
   readonly store: EngineStore;
   private appConfig: AppConfig;
   private readonly createWorker: () => Worker;
@@ -111,6 +112,61 @@ export class EngineClient {
     } finally {
       if (this.pending === pending) this.pending = undefined;
     }
+  }
+
+  /**
+   * Stream one reply from the loaded model. web-llm reports prefill/decode speed and time to first
+   * token in `usage.extra` when `include_usage` is on.
+   */
+  async *streamChat(request: ChatRequest): AsyncIterable<ChatStreamEvent> {
+    this.store.startGenerating();
+    try {
+      const stream = await this.mlc.chat.completions.create({
+        messages: request.messages,
+        stream: true,
+        stream_options: { include_usage: true },
+        temperature: request.temperature,
+        top_p: request.topP,
+        max_tokens: request.maxTokens,
+        ...(request.seed !== undefined ? { seed: request.seed } : {}),
+        ...(request.enableThinking !== undefined ? { extra_body: { enable_thinking: request.enableThinking } } : {}),
+      });
+      for await (const chunk of stream) {
+        const text = chunk.choices[0]?.delta?.content;
+        if (text) yield { type: 'delta', text };
+        if (chunk.usage) {
+          const extra = chunk.usage.extra;
+          yield {
+            type: 'usage',
+            usage: {
+              promptTokens: chunk.usage.prompt_tokens,
+              completionTokens: chunk.usage.completion_tokens,
+              ...(extra
+                ? {
+                    timeToFirstTokenMs: extra.time_to_first_token_s * 1000,
+                    prefillTokensPerSecond: extra.prefill_tokens_per_s,
+                    decodeTokensPerSecond: extra.decode_tokens_per_s,
+                  }
+                : {}),
+            },
+          };
+        }
+      }
+    } catch (raw) {
+      throw toEngineError(raw);
+    } finally {
+      this.store.finishGenerating();
+    }
+  }
+
+  interrupt(): void {
+    this.engine?.interruptGenerate();
+  }
+
+  contextWindow(): number | undefined {
+    const modelId = this.store.modelId;
+    const record = modelId ? this.findRecord(modelId) : undefined;
+    return record?.overrides?.context_window_size;
   }
 
   /** Stop a load in progress. Finished weight shards stay cached, so a later load resumes. */

@@ -37,7 +37,12 @@ export function findButton(root: Element | Document | ShadowRoot, name: string |
 export async function waitFor<T>(probe: () => T | undefined | null | false, what: string, timeoutMs = 30000): Promise<T> {
   const start = performance.now();
   for (;;) {
-    const value = probe();
+    let value: T | undefined | null | false;
+    try {
+      value = probe();
+    } catch {
+      value = undefined; // not there yet (e.g. the element has not rendered)
+    }
     if (value) return value;
     if (performance.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));

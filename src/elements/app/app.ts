@@ -5,6 +5,7 @@ import { deviceReport, pageEngine } from '../../engine/page-engine.js';
 import { EngineStateController } from '../../engine/store-controller.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { appStyles } from './app.styles.js';
+import '../chat/chat.define.js';
 import '../device-panel/device-panel.define.js';
 import '../model-manager/model-manager.define.js';
 import '../no-webgpu/no-webgpu.define.js';
@@ -76,7 +77,8 @@ export class ApertoApp extends LitElement {
       complete: (report) =>
         report.gpu.available
           ? this.renderGpuView(view)
-          : html`<aperto-no-webgpu reason=${report.gpu.reason} detail=${report.gpu.detail ?? nothing}></aperto-no-webgpu>`,
+          : html`<aperto-no-webgpu reason=${report.gpu.reason} detail=${report.gpu.detail ?? nothing}></aperto-no-webgpu>
+              ${view === 'chat' ? html`<aperto-chat></aperto-chat>` : nothing}`,
     });
   }
 
@@ -85,6 +87,7 @@ export class ApertoApp extends LitElement {
       case 'models':
         return html`<aperto-model-manager></aperto-model-manager>`;
       case 'chat':
+        return html`<aperto-chat></aperto-chat>`;
       case 'translate': {
         const state = this.engineState.state;
         const ready = state.status === 'ready' || state.status === 'generating';

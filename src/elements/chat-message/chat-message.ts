@@ -1,0 +1,188 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { createRef, ref, type Ref } from 'lit/directives/ref.js';
+import { MarkdownStream } from '../../chat/markdown.js';
+import type { ChatMessage } from '../../chat/conversation.js';
+import { tokens } from '../shared/tokens.styles.js';
+import { chatMessageStyles } from './chat-message.styles.js';
+
+export type MessageAction = 'regenerate' | 'edit';
+
+/** Asks the chat to regenerate a reply or resend an edited message. */
+export class ApertoMessageActionEvent extends Event {
+  static readonly type = 'aperto-message-action';
+  constructor(
+    readonly action: MessageAction,
+    readonly messageId: string,
+    readonly text?: string,
+  ) {
+    super(ApertoMessageActionEvent.type, { bubbles: true, composed: true });
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'aperto-message-action': ApertoMessageActionEvent;
+  }
+}
+
+/**
+ * @summary One message of a chat. Replies render as sanitised markdown, streaming with a flat cost
+ * per token; reasoning shows in a collapsible "Thinking" block.
+ * @csspart bubble - The message body.
+ * @fires aperto-message-action - Regenerate or Edit and resend.
+ */
+export class ApertoChatMessage extends LitElement {
+  static override styles = [tokens, chatMessageStyles];
+  static override properties = {
+    message: { attribute: false },
+    last: { type: Boolean },
+    busy: { type: Boolean },
+    roleName: { attribute: 'role-name', reflect: true },
+    editing: { state: true },
+    thinkingOpen: { state: true },
+  };
+
+  declare message?: ChatMessage;
+  /** The last message of the conversation: only it offers Regenerate. */
+  declare last: boolean;
+  declare busy: boolean;
+  declare roleName: string;
+  declare editing: boolean;
+  declare thinkingOpen: boolean;
+
+  private readonly answerRef: Ref<HTMLDivElement> = createRef();
+  private readonly thinkingRef: Ref<HTMLDivElement> = createRef();
+  private answer?: MarkdownStream;
+  private thinking?: MarkdownStream;
+  private thinkingToggled = false;
+
+  constructor() {
+    super();
+    this.last = false;
+    this.busy = false;
+    this.roleName = 'assistant';
+    this.editing = false;
+    this.thinkingOpen = true;
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('message') && this.message) {
+      this.roleName = this.message.role;
+      if (changed.get('message')?.id !== this.message.id) this.thinkingToggled = false;
+    }
+    // Thoughts stay open while they stream, and fold away once the answer starts (unless the
+    // reader opened or closed them by hand).
+    if (!this.thinkingToggled && this.message) this.thinkingOpen = this.message.status === 'streaming' && !this.message.content;
+  }
+
+  override updated(): void {
+    const m = this.message;
+    if (!m || m.role !== 'assistant') return;
+    const streaming = m.status === 'streaming';
+    this.answer = sync(this.answer, this.answerRef.value, m.content, !streaming, streaming);
+    this.thinking = sync(this.thinking, this.thinkingRef.value, m.thinking ?? '', !streaming || !!m.content, streaming);
+  }
+
+  override render() {
+    const m = this.message;
+    if (!m) return nothing;
+    return m.role === 'user' ? this.renderUser(m) : this.renderReply(m);
+  }
+
+  private renderUser(m: ChatMessage) {
+    if (this.editing) {
+      return html`<div class="bubble" part="bubble">
+        <label class="who" for="edit">Edit your message</label>
+        <textarea id="edit" .value=${m.content} aria-label="Edit message"></textarea>
+        <div class="actions">
+          <button class="primary" @click=${this.resend}>Send edited message</button>
+          <button @click=${() => (this.editing = false)}>Cancel edit</button>
+        </div>
+      </div>`;
+    }
+    return html`<div class="who">You</div>
+      <div class="bubble" part="bubble">${m.content}</div>
+      <div class="actions">
+        <button ?disabled=${this.busy} @click=${() => (this.editing = true)} aria-label="Edit and resend this message">
+          Edit
+        </button>
+      </div>`;
+  }
+
+  private renderReply(m: ChatMessage) {
+    const streaming = m.status === 'streaming';
+    return html`<div class="who">Assistant${m.modelId ? ` · ${m.modelId}` : ''}</div>
+      <div class="bubble" part="bubble" aria-busy=${streaming ? 'true' : 'false'}>
+        ${m.droppedTurns
+          ? html`<p class="state" role="note">
+              ${m.droppedTurns === 1 ? 'The oldest exchange was' : `The ${m.droppedTurns} oldest exchanges were`} left out of
+              this reply so the conversation fits the model’s context window.
+            </p>`
+          : nothing}
+        ${m.thinking !== undefined
+          ? html`<details class="thinking" ?open=${this.thinkingOpen} @toggle=${this.onThinkingToggle}>
+              <summary>${streaming && !m.content ? 'Thinking…' : 'Thinking'}</summary>
+              <div class="md" ${ref(this.thinkingRef)}></div>
+            </details>`
+          : nothing}
+        <div class="md ${streaming ? 'cursor' : ''}" ${ref(this.answerRef)}></div>
+        ${m.status === 'stopped' ? html`<p class="state" data-state="stopped">Stopped before the end.</p>` : nothing}
+        ${m.status === 'error' ? html`<p class="state error" role="alert" data-state="error">${m.error}</p>` : nothing}
+      </div>
+      ${this.renderFigures(m)}
+      ${this.last && !streaming
+        ? html`<div class="actions">
+            <button ?disabled=${this.busy} @click=${this.regenerate}>Regenerate</button>
+          </div>`
+        : nothing}`;
+  }
+
+  private renderFigures(m: ChatMessage) {
+    const f = m.figures;
+    if (!f) return nothing;
+    const streaming = m.status === 'streaming';
+    const items: string[] = [];
+    if (f.timeToFirstTokenMs !== undefined) items.push(`first token ${(f.timeToFirstTokenMs / 1000).toFixed(2)} s`);
+    if (f.prefillTokensPerSecond !== undefined && !streaming) items.push(`prefill ${f.prefillTokensPerSecond.toFixed(1)} tok/s`);
+    if (f.decodeTokensPerSecond !== undefined) items.push(`${streaming ? 'now ' : 'decode '}${f.decodeTokensPerSecond.toFixed(1)} tok/s`);
+    if (f.completionTokens !== undefined) items.push(`${f.completionTokens} tokens`);
+    return html`<div class="figures" aria-label="Speed figures">${items.map((i) => html`<span>${i}</span>`)}</div>`;
+  }
+
+  private onThinkingToggle(event: Event) {
+    const open = (event.target as HTMLDetailsElement).open;
+    if (open !== this.thinkingOpen) {
+      this.thinkingToggled = true;
+      this.thinkingOpen = open;
+    }
+  }
+
+  private regenerate() {
+    if (this.message) this.dispatchEvent(new ApertoMessageActionEvent('regenerate', this.message.id));
+  }
+
+  private resend() {
+    const text = this.renderRoot.querySelector('textarea')?.value ?? '';
+    if (!this.message || !text.trim()) return;
+    this.editing = false;
+    this.dispatchEvent(new ApertoMessageActionEvent('edit', this.message.id, text));
+  }
+}
+
+/**
+ * Bring a markdown view in line with the text: append when the text only grew, start over
+ * otherwise. While streaming, text only ever grows, so the (length-proportional) prefix check is
+ * skipped to keep the cost per token flat. Returns the stream bound to the current container.
+ */
+function sync(stream: MarkdownStream | undefined, container: HTMLElement | undefined, text: string, done: boolean, growing: boolean) {
+  if (!container) return undefined;
+  if (!stream || stream.root !== container) stream = new MarkdownStream(container);
+  const shown = stream.value;
+  if ((growing && text.length >= shown.length) || text.startsWith(shown)) {
+    stream.append(text.slice(shown.length));
+    if (done) stream.finish();
+  } else {
+    stream.reset(text, done);
+  }
+  return stream;
+}

@@ -1,0 +1,9 @@
+import { ApertoChat } from './chat.js';
+
+customElements.get('aperto-chat') || customElements.define('aperto-chat', ApertoChat);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'aperto-chat': ApertoChat;
+  }
+}

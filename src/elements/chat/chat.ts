@@ -1,0 +1,322 @@
+import { LitElement, html, nothing } from 'lit';
+import { createRef, ref, type Ref } from 'lit/directives/ref.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { ChatSession, supportsThinkingSwitch, type ChatDeltaEvent } from '../../chat/chat-session.js';
+import { toExportJson, toMarkdown } from '../../chat/conversation.js';
+import type { ChatEngine } from '../../engine/chat-engine.js';
+import { pageEngine } from '../../engine/page-engine.js';
+import { ApertoConversationRequestEvent } from '../../events/conversation-request.js';
+import { ConversationStore } from '../../storage/conversations.js';
+import { ApertoMessageActionEvent, type ApertoChatMessage } from '../chat-message/chat-message.js';
+import { ApertoSettingsChangeEvent } from '../chat-settings/chat-settings.js';
+import { tokens } from '../shared/tokens.styles.js';
+import { chatStyles } from './chat.styles.js';
+import '../chat-history/chat-history.define.js';
+import '../chat-message/chat-message.define.js';
+import '../chat-settings/chat-settings.define.js';
+
+/** How close to the bottom (px) still counts as "following" the stream. */
+const FOLLOW_SLACK = 48;
+
+/**
+ * @summary A chat with the loaded model: streaming replies, stop, regenerate, edit and resend,
+ * per-conversation settings, and conversations kept on this device.
+ * @csspart log - The message list.
+ * @csspart composer - The message box and its buttons.
+ * @cssprop --aperto-chat-height - Height of the chat area.
+ */
+export class ApertoChat extends LitElement {
+  static override styles = [tokens, chatStyles];
+  static override properties = {
+    engine: { attribute: false },
+    storage: { attribute: false },
+    noHistory: { type: Boolean, attribute: 'no-history', reflect: true },
+    showSettings: { state: true },
+    following: { state: true },
+    announcement: { state: true },
+    draft: { state: true },
+  };
+
+  /** Defaults to the page's one engine. */
+  declare engine: ChatEngine;
+  declare storage: ConversationStore;
+  declare noHistory: boolean;
+  declare showSettings: boolean;
+  declare following: boolean;
+  declare announcement: string;
+  declare draft: string;
+
+  session?: ChatSession;
+  private readonly logRef: Ref<HTMLDivElement> = createRef();
+  private readonly inputRef: Ref<HTMLTextAreaElement> = createRef();
+  private readonly fileRef: Ref<HTMLInputElement> = createRef();
+  private observedStore?: EventTarget;
+
+  constructor() {
+    super();
+    this.engine = pageEngine().client;
+    this.storage = new ConversationStore();
+    this.noHistory = false;
+    this.showSettings = false;
+    this.following = true;
+    this.announcement = '';
+    this.draft = '';
+    this.addEventListener(ApertoMessageActionEvent.type, (e) => void this.onMessageAction(e));
+    this.addEventListener(ApertoConversationRequestEvent.type, (e) => void this.onConversationRequest(e));
+    this.addEventListener(ApertoSettingsChangeEvent.type, (e) => void this.session?.updateSettings(e.settings));
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.session) {
+      this.session = new ChatSession(this.engine, this.storage);
+      this.session.addEventListener('change', this.onSessionChange);
+      this.session.addEventListener('delta', this.onDelta as EventListener);
+      void this.session.restore();
+    }
+    this.observeStore();
+    window.addEventListener('pagehide', this.onPageHide);
+    document.addEventListener('visibilitychange', this.onPageHide);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.observedStore?.removeEventListener('change', this.onSessionChange);
+    this.observedStore = undefined;
+    window.removeEventListener('pagehide', this.onPageHide);
+    document.removeEventListener('visibilitychange', this.onPageHide);
+    void this.session?.flush();
+  }
+
+  override willUpdate(): void {
+    if (this.session && this.session.engine !== this.engine) {
+      this.session.engine = this.engine;
+      this.observeStore();
+    }
+  }
+
+  /** Re-render when the engine's state changes (a model becomes ready, or fails). */
+  private observeStore(): void {
+    if (this.observedStore === this.engine.store) return;
+    this.observedStore?.removeEventListener('change', this.onSessionChange);
+    this.observedStore = this.engine.store;
+    this.observedStore.addEventListener('change', this.onSessionChange);
+  }
+
+  private readonly onPageHide = () => {
+    if (document.visibilityState === 'hidden' || !document.hidden) void this.session?.flush();
+  };
+
+  private readonly onSessionChange = () => {
+    const streaming = this.session?.streaming;
+    if (this.wasStreaming && !streaming) this.announceReply();
+    this.wasStreaming = streaming?.id;
+    this.requestUpdate();
+  };
+
+  private wasStreaming?: string;
+
+  private followFrame = 0;
+
+  private readonly onDelta = (event: ChatDeltaEvent) => {
+    const element = this.renderRoot.querySelector<ApertoChatMessage>(`aperto-chat-message[data-id="${event.message.id}"]`);
+    element?.requestUpdate();
+    // Scrolling reads the layout; once per frame is enough, and per token would force a layout
+    // for every token.
+    this.followFrame ||= requestAnimationFrame(() => {
+      this.followFrame = 0;
+      this.followStream();
+    });
+  };
+
+  private announceReply(): void {
+    const messages = this.session?.conversation.messages ?? [];
+    const last = messages[messages.length - 1];
+    if (!last || last.role !== 'assistant') return;
+    const what = last.status === 'error' ? 'The reply failed' : last.status === 'stopped' ? 'Reply stopped' : 'Reply';
+    this.announcement = `${what}: ${last.content.slice(0, 240)}`;
+  }
+
+  override updated(): void {
+    this.followStream();
+  }
+
+  private followStream(): void {
+    const log = this.logRef.value;
+    if (log && this.following) log.scrollTop = log.scrollHeight;
+  }
+
+  private onScroll = () => {
+    const log = this.logRef.value;
+    if (!log) return;
+    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < FOLLOW_SLACK;
+    if (atBottom !== this.following) this.following = atBottom;
+  };
+
+  private jumpToLatest() {
+    this.following = true;
+    const log = this.logRef.value;
+    if (log) log.scrollTop = log.scrollHeight;
+    this.inputRef.value?.focus();
+  }
+
+  private get ready(): boolean {
+    const status = this.engine.store.state.status;
+    return status === 'ready' || status === 'generating';
+  }
+
+  private send() {
+    const text = this.draft;
+    if (!text.trim() || !this.session || this.session.busy || !this.ready) return;
+    this.draft = '';
+    this.following = true;
+    void this.session.send(text);
+  }
+
+  private onKeydown(event: KeyboardEvent) {
+    // Enter sends; Shift+Enter is a new line; an IME composition (Japanese, Chinese…) never sends.
+    if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+    event.preventDefault();
+    this.send();
+  }
+
+  private async onMessageAction(event: ApertoMessageActionEvent) {
+    if (!this.session || !this.ready) return;
+    this.following = true;
+    if (event.action === 'regenerate') await this.session.regenerate();
+    else if (event.text !== undefined) await this.session.editAndResend(event.messageId, event.text);
+  }
+
+  private async onConversationRequest(event: ApertoConversationRequestEvent) {
+    const session = this.session;
+    if (!session) return;
+    switch (event.action) {
+      case 'new':
+        await session.newChat();
+        this.inputRef.value?.focus();
+        break;
+      case 'open':
+        await session.open(event.conversationId!);
+        this.following = true;
+        break;
+      case 'rename':
+        await session.rename(event.conversationId!, event.title ?? '');
+        break;
+      case 'delete':
+        await session.remove(event.conversationId!);
+        break;
+    }
+  }
+
+  private download(text: string, type: string, extension: string) {
+    const conversation = this.session!.conversation;
+    const name = conversation.title.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '').slice(0, 60) || 'chat';
+    const url = URL.createObjectURL(new Blob([text], { type }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `${name}.${extension}`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  private async importFile(event: Event) {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file || !this.session) return;
+    if (file.size > 20 * 1024 * 1024) {
+      this.session.notice = 'Nothing was imported. The file is larger than 20 MB.';
+      this.requestUpdate();
+      return;
+    }
+    await this.session.importJson(await file.text());
+  }
+
+  override render() {
+    const session = this.session;
+    if (!session) return nothing;
+    const { conversation } = session;
+    const busy = session.busy;
+    const messages = conversation.messages;
+    const lastId = messages[messages.length - 1]?.id;
+    return html`<div class="layout">
+      ${this.noHistory
+        ? nothing
+        : html`<aperto-chat-history
+            .conversations=${session.conversations}
+            current-id=${conversation.id}
+          ></aperto-chat-history>`}
+      <div class="main">
+        <header>
+          <h2 title=${conversation.title}>${conversation.title}</h2>
+          <button aria-expanded=${this.showSettings ? 'true' : 'false'} @click=${() => (this.showSettings = !this.showSettings)}>
+            Settings
+          </button>
+          <button @click=${() => this.download(toMarkdown(conversation), 'text/markdown', 'md')}>Export Markdown</button>
+          <button @click=${() => this.download(toExportJson(conversation), 'application/json', 'json')}>Export JSON</button>
+          <button @click=${() => this.fileRef.value?.click()}>Import JSON</button>
+          <input
+            type="file"
+            accept="application/json,.json"
+            hidden
+            aria-label="Conversation file to import"
+            ${ref(this.fileRef)}
+            @change=${this.importFile}
+          />
+        </header>
+        <div>
+          ${session.notice ? html`<p class="notice" role="status">${session.notice}</p>` : nothing}
+          ${this.ready
+            ? nothing
+            : html`<p class="notice" role="status">No model is loaded yet. Load one in Models to start chatting.</p>`}
+          ${this.showSettings
+            ? html`<div class="settings">
+                <aperto-chat-settings
+                  .settings=${conversation.settings}
+                  ?thinking-switch=${supportsThinkingSwitch(this.engine.store.modelId)}
+                ></aperto-chat-settings>
+              </div>`
+            : nothing}
+        </div>
+        <div
+          class="log"
+          role="log"
+          aria-live="off"
+          aria-label="Messages"
+          part="log"
+          tabindex="0"
+          ${ref(this.logRef)}
+          @scroll=${this.onScroll}
+        >
+          ${messages.length === 0
+            ? html`<p class="empty">Ask anything. The model runs on this device; nothing you type is sent anywhere.</p>`
+            : repeat(
+                messages,
+                (m) => m.id,
+                (m) => html`<aperto-chat-message
+                  data-id=${m.id}
+                  .message=${m}
+                  ?last=${m.id === lastId}
+                  ?busy=${busy || !this.ready}
+                ></aperto-chat-message>`,
+              )}
+        </div>
+        ${this.following ? nothing : html`<button class="jump" @click=${this.jumpToLatest}>Jump to latest</button>`}
+        <form class="composer" part="composer" @submit=${(e: Event) => (e.preventDefault(), this.send())}>
+          <textarea
+            aria-label="Message"
+            rows="2"
+            placeholder="Message the model (Enter sends, Shift+Enter adds a line)"
+            .value=${this.draft}
+            ${ref(this.inputRef)}
+            @input=${(e: Event) => (this.draft = (e.target as HTMLTextAreaElement).value)}
+            @keydown=${this.onKeydown}
+          ></textarea>
+          <button class="primary" type="submit" ?disabled=${busy || !this.ready || !this.draft.trim()}>Send</button>
+          <button type="button" ?disabled=${!busy} @click=${() => session.stop()}>Stop</button>
+        </form>
+        <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
+      </div>
+    </div>`;
+  }
+}
