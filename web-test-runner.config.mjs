@@ -24,6 +24,13 @@ export default {
   rootDir: '.',
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
   middleware: [
+    // Cross-origin isolation, as the app is served: the CPU engine (wllama) runs llama.cpp on
+    // several threads only where SharedArrayBuffer exists. The hub's files carry CORP so they load.
+    function crossOriginIsolation(ctx, next) {
+      ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
+      ctx.set('Cross-Origin-Embedder-Policy', 'require-corp');
+      return next();
+    },
     function localHub(ctx, next) {
       if (!ctx.path.startsWith('/hub/')) return next();
       ctx.respond = false;

@@ -48,13 +48,14 @@ function replyText(chat: Element): string {
   return deepText(lastReply(chat).shadowRoot!.querySelector('.md:not(details .md)')!);
 }
 
-/** Wait until the conversation ends with a finished reply, and the screen has caught up. */
+/** Wait until the conversation ends with a finished reply, and the screen shows that final reply. */
 async function settled(chat: ApertoChat) {
   await waitFor(() => {
     const last = chat.session?.conversation.messages.at(-1);
-    return last?.role === 'assistant' && last.status !== 'streaming' && !chat.session!.busy;
+    if (last?.role !== 'assistant' || last.status === 'streaming' || chat.session!.busy) return false;
+    const shown = messages(chat).at(-1) as (Element & { message?: unknown; busy?: boolean }) | undefined;
+    return shown?.message === last && shown.busy === false;
   }, 'the reply to finish');
-  await chat.updateComplete;
   await Promise.all(messages(chat).map((m) => (m as ApertoChat).updateComplete));
   await new Promise((resolve) => requestAnimationFrame(resolve));
 }
@@ -153,13 +154,16 @@ describe('<aperto-chat> generation controls', () => {
     await settled(chat);
 
     const first = messages(chat)[0];
-    findButton(first, 'Edit and resend this message')!.click();
-    await (first as ApertoChat).updateComplete;
+    (await waitFor(() => {
+      const edit = findButton(first, 'Edit and resend this message');
+      return edit && !edit.disabled && edit;
+    }, 'Edit to be enabled')).click();
+    await waitFor(() => first.shadowRoot!.querySelector('textarea'), 'the edit box');
     first.shadowRoot!.querySelector('textarea')!.value = 'edited question';
     findButton(first, 'Send edited message')!.click();
     await waitFor(() => messages(chat).length === 2 && replyText(chat) === 'You said: edited question', 'the new reply');
 
-    expect(deepText(chat)).not.to.include('second question');
+    expect(deepText(deepQueryAll(chat, '[role="log"]')[0])).not.to.include('second question');
   });
 
   it('shows an error that happens mid-stream next to what had arrived', async () => {
@@ -294,7 +298,8 @@ describe('<aperto-chat> history on this device', () => {
 
 describe('<aperto-chat> scrolling', () => {
   it('follows the stream, stops following when the reader scrolls up, and "Jump to latest" brings it back', async () => {
-    const engine = new ScriptedEngine(() => ({ tokens: tokensOf('line\n\n'.repeat(300)), delayMs: 4 })).ready();
+    const engine = new ScriptedEngine(() => ({ tokens: tokensOf('line\n\n'.repeat(300)), tokensPerSecond: 100 })).ready();
+    const nextFrames = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
     const chat = await fixture<ApertoChat>(
       html`<aperto-chat style="--aperto-chat-height: 400px" .engine=${engine} .storage=${freshStorage()}></aperto-chat>`,
     );
@@ -302,7 +307,8 @@ describe('<aperto-chat> scrolling', () => {
     await type(chat, 'lots of lines');
     pressEnter(chat);
     await waitFor(() => log.scrollHeight > log.clientHeight * 2, 'an overflowing reply');
-    expect(log.scrollHeight - log.scrollTop - log.clientHeight).to.be.lessThan(60);
+    await nextFrames();
+    expect(log.scrollHeight - log.scrollTop - log.clientHeight).to.be.lessThan(200);
 
     log.scrollTop = 0;
     log.dispatchEvent(new Event('scroll'));
@@ -312,8 +318,68 @@ describe('<aperto-chat> scrolling', () => {
 
     jump.click();
     await chat.updateComplete;
-    expect(log.scrollHeight - log.scrollTop - log.clientHeight).to.be.lessThan(60);
+    await nextFrames();
+    expect(log.scrollHeight - log.scrollTop - log.clientHeight).to.be.lessThan(200);
     expect(findButton(chat, 'Jump to latest')).to.equal(undefined);
     chat.session!.stop();
+  });
+});
+
+describe('<aperto-chat> settings', () => {
+  it('sends the conversation’s system prompt, temperature and thinking switch with the next message', async () => {
+    const engine = new ScriptedEngine(() => ({ tokens: ['ok'] })).ready('Qwen3-0.6B-q4f32_1-MLC');
+    const { chat } = await mountChat(engine);
+    findButton(chat, 'Settings')!.click();
+    await chat.updateComplete;
+    const settings = deepQueryAll(chat, 'aperto-chat-settings')[0] as ApertoChat;
+    await settings.updateComplete;
+    const root = settings.shadowRoot!;
+
+    const prompt = root.querySelector('textarea')!;
+    prompt.value = 'Answer like a pirate.';
+    prompt.dispatchEvent(new Event('change', { bubbles: true }));
+    const temperature = [...root.querySelectorAll('label')].find((l) => l.textContent!.includes('Temperature'))!.querySelector('input')!;
+    temperature.value = '0.2';
+    temperature.dispatchEvent(new Event('change', { bubbles: true }));
+    const thinking = root.querySelector<HTMLInputElement>('input[role="switch"]')!;
+    thinking.click();
+    await type(chat, 'hi');
+    pressEnter(chat);
+    await settled(chat);
+
+    const request = engine.requests.at(-1)!;
+    expect(request.messages[0]).to.deep.equal({ role: 'system', content: 'Answer like a pirate.' });
+    expect(request.temperature).to.equal(0.2);
+    expect(request.enableThinking).to.equal(false);
+  });
+
+  it('refuses an out-of-range temperature and keeps the previous one', async () => {
+    const engine = new ScriptedEngine(() => ({ tokens: ['ok'] })).ready();
+    const { chat } = await mountChat(engine);
+    findButton(chat, 'Settings')!.click();
+    await chat.updateComplete;
+    const settings = deepQueryAll(chat, 'aperto-chat-settings')[0] as ApertoChat;
+    await settings.updateComplete;
+    const temperature = [...settings.shadowRoot!.querySelectorAll('label')].find((l) => l.textContent!.includes('Temperature'))!.querySelector('input')!;
+
+    temperature.value = '7';
+    temperature.dispatchEvent(new Event('change', { bubbles: true }));
+    await type(chat, 'hi');
+    pressEnter(chat);
+    await settled(chat);
+
+    expect(temperature.validationMessage).to.include('between 0 and 2');
+    expect(engine.requests.at(-1)!.temperature).to.equal(0.7);
+  });
+
+  it('offers the thinking switch only for models that take it', async () => {
+    const engine = new ScriptedEngine().ready('Llama-3.2-1B-Instruct-q4f32_1-MLC');
+    const { chat } = await mountChat(engine);
+    findButton(chat, 'Settings')!.click();
+    await chat.updateComplete;
+    const settings = deepQueryAll(chat, 'aperto-chat-settings')[0] as ApertoChat;
+    await settings.updateComplete;
+
+    expect(settings.shadowRoot!.querySelector('input[role="switch"]')).to.equal(null);
   });
 });

@@ -4,7 +4,9 @@
  * host misbehaves, and it logs every request so a test can tell whether something was re-fetched.
  *
  * Layout, like the hub's: /hub/<org>/<model>/resolve/main/<file> and /hub/libs/<library>.wasm.
+ * GGUF files for the CPU engine live under /hub/gguf/ (see GGUF_FILES).
  */
+import { makeSyntheticGguf } from './make-synthetic-gguf.mjs';
 
 /** Minimal but complete mlc-chat-config.json: web-llm parses it before fetching the library. */
 export function chatConfig(name) {
@@ -59,6 +61,8 @@ export function createLocalHub() {
     const path = url.pathname.slice('/hub/'.length);
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('Cache-Control', 'no-store');
+    // The test pages are cross-origin isolated (COEP: require-corp); hub files must still load.
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
 
     if (path === '__log') return json(res, log);
     if (path === '__reset') {
@@ -93,10 +97,82 @@ export function createLocalHub() {
       res.on('close', () => clearInterval(timer));
       return true;
     }
+    const gguf = /^gguf\/([^/]+)$/.exec(path);
+    if (gguf) return serveGguf(req, res, gguf[1]);
     return notFound(res);
   }
 
   return { handle, log };
+}
+
+/** The GGUF files of the hub, by name under /hub/gguf/; any other name is a 404. */
+const GGUF_FILES = {
+  /** The synthetic model, at a steady few MB/s so a progress bar has something to show. */
+  'synthetic.gguf': 'a tiny llama model that loads and generates',
+  /** The synthetic model cut short: header intact, tensor data missing. */
+  'truncated.gguf': 'a model file that ends too early',
+  /** Random bytes with a .gguf name. */
+  'corrupt.gguf': 'not a model at all',
+  /** The synthetic model at 10 KB/s: for Cancel. */
+  'slow.gguf': 'a crawling download',
+  /** Promises the whole model, sends a little, then cuts the connection. */
+  'dropping.gguf': 'a connection that drops mid-download',
+};
+
+let ggufBytes;
+/** Made on first use (a few milliseconds), then kept in memory: the same bytes for every request. */
+function syntheticBytes() {
+  ggufBytes ??= makeSyntheticGguf();
+  return ggufBytes;
+}
+
+function garbage(length) {
+  const bytes = new Uint8Array(length);
+  let state = 0x9e3779b9;
+  for (let i = 0; i < length; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    bytes[i] = state & 0xff;
+  }
+  return bytes;
+}
+
+function serveGguf(req, res, name) {
+  if (!Object.hasOwn(GGUF_FILES, name)) return notFound(res);
+  const model = syntheticBytes();
+  const body =
+    name === 'truncated.gguf'
+      ? model.subarray(0, Math.floor(model.length * 0.6))
+      : name === 'corrupt.gguf'
+        ? garbage(64 * 1024)
+        : model;
+  res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': body.length });
+  if (req.method === 'HEAD') {
+    res.end();
+    return true;
+  }
+  if (name === 'truncated.gguf' || name === 'corrupt.gguf') {
+    res.end(body);
+    return true;
+  }
+  if (name === 'dropping.gguf') {
+    res.write(body.subarray(0, 64 * 1024), () => setTimeout(() => res.socket?.destroy(), 50));
+    return true;
+  }
+  const [chunkSize, everyMs] = name === 'slow.gguf' ? [1024, 100] : [32 * 1024, 10];
+  let offset = 0;
+  const timer = setInterval(() => {
+    const end = Math.min(offset + chunkSize, body.length);
+    res.write(body.subarray(offset, end));
+    offset = end;
+    if (offset >= body.length) {
+      clearInterval(timer);
+      res.end();
+    }
+  }, everyMs);
+  res.on('close', () => clearInterval(timer));
+  return true;
 }
 
 function json(res, body) {

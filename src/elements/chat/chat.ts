@@ -146,11 +146,20 @@ export class ApertoChat extends LitElement {
     if (log && this.following) log.scrollTop = log.scrollHeight;
   }
 
+  private lastScrollTop = 0;
+
+  /**
+   * Stop following only when the reader scrolls up. Content growing under a programmatic scroll
+   * also fires scroll events with the view short of the bottom; those must not stop following.
+   */
   private onScroll = () => {
     const log = this.logRef.value;
     if (!log) return;
-    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < FOLLOW_SLACK;
-    if (atBottom !== this.following) this.following = atBottom;
+    const top = log.scrollTop;
+    const atBottom = log.scrollHeight - top - log.clientHeight < FOLLOW_SLACK;
+    if (atBottom) this.following = true;
+    else if (top < this.lastScrollTop - 2) this.following = false;
+    this.lastScrollTop = top;
   };
 
   private jumpToLatest() {

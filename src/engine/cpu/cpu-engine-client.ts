@@ -1,0 +1,438 @@
+/**
+ * The CPU engine: llama.cpp compiled to WebAssembly, through wllama, for GGUF models. A sibling of
+ * EngineClient (web-llm on WebGPU) with the same store and the same ChatEngine interface, so the
+ * chat does not care which one runs the model.
+ *
+ * wllama already runs llama.cpp in its own Web Worker (and its threads in more workers), so there is
+ * no worker of ours here. Model files are downloaded by wllama into the Origin Private File System
+ * and read from there on later loads.
+ */
+import {
+  CacheManager,
+  LogLevel,
+  ModelManager,
+  Wllama,
+  type ChatCompletionChunk,
+  type ResultTimings,
+} from '@wllama/wllama/esm/index.js';
+import type { ChatEngine, ChatRequest, ChatStreamEvent, ChatUsage } from '../chat-engine.js';
+import { engineError, type EngineError } from '../errors.js';
+import { EtaEstimator, type LoadProgress } from '../progress.js';
+import type { EngineStore } from '../store.js';
+import { explainCpuError, noMemory64Error, type CpuStage } from './cpu-errors.js';
+import { defaultThreadCount, supportsWasmMemory64, wllamaAssets } from './wllama-assets.js';
+
+/** A GGUF model: one file (or the first shard of a split model, `…-00001-of-0000N.gguf`). */
+export interface CpuModel {
+  id: string;
+  url: string;
+  /** Expected download size, used when the host does not send Content-Length. */
+  sizeBytes?: number;
+  /** SHA-256 of the file, hex; when given, a fresh download is checked against it. */
+  sha256?: string;
+}
+
+export interface CpuEngineClientOptions {
+  store: EngineStore;
+  /** Tokens of context to allocate; the model's training context caps it. Default 4096. */
+  contextSize?: number;
+  /** llama.cpp threads on a cross-origin isolated page (elsewhere always one). Default: by cores. */
+  threads?: number;
+  /** Pass llama.cpp's own log to the console, for diagnosing a model that will not load. */
+  nativeLog?: boolean;
+}
+
+interface LoadAttempt {
+  model: CpuModel;
+  download: AbortController;
+  /** Rejected by a cancel, so a load stuck inside wllama is left behind at once. */
+  cancelled: Promise<never>;
+  cancel: (reason: unknown) => void;
+}
+
+function loadAttempt(model: CpuModel): LoadAttempt {
+  let cancel!: (reason: unknown) => void;
+  const cancelled = new Promise<never>((_resolve, reject) => (cancel = reject));
+  cancelled.catch(() => undefined); // observed through Promise.race; never an unhandled rejection
+  return { model, download: new AbortController(), cancelled, cancel };
+}
+
+/**
+ * llama.cpp says why a file will not load only in its log ("tensor '…' data is not within the file
+ * bounds", "invalid magic characters"); wllama's own error is opaque or missing. Warnings and
+ * errors are kept (the last few) for the error's detail, and reach the console only on request.
+ */
+class NativeLog {
+  private lines: string[] = [];
+  constructor(private readonly forward: boolean) {}
+
+  readonly logger = {
+    debug: (...args: unknown[]) => this.forward && console.debug(...args),
+    log: (...args: unknown[]) => this.forward && console.log(...args),
+    warn: (...args: unknown[]) => this.keep('warn', args),
+    error: (...args: unknown[]) => this.keep('error', args),
+  };
+
+  /** The kept lines, most telling first: llama.cpp's "error loading model" is what people need. */
+  summary(): string {
+    const errors = this.lines.filter((line) => /error|failed|invalid|corrupt/i.test(line));
+    return (errors.length ? errors : this.lines).slice(0, 3).join(' | ');
+  }
+
+  clear(): void {
+    this.lines = [];
+  }
+
+  private keep(level: 'warn' | 'error', args: unknown[]): void {
+    if (this.forward) console[level](...args);
+    const text = args.map((arg) => (arg instanceof Error ? `${arg.name}: ${arg.message}` : String(arg))).join(' ').trim();
+    if (!text || text.startsWith('Stack trace')) return;
+    this.lines.push(text);
+    if (this.lines.length > 12) this.lines.shift();
+  }
+}
+
+export class CpuEngineClient implements ChatEngine {
+  readonly store: EngineStore;
+  private readonly contextSize: number;
+  private readonly threads: number;
+  private readonly nativeLog: boolean;
+  private wllama?: Wllama;
+  private readonly nativeLogLines: NativeLog;
+  private loaded?: { model: CpuModel; contextWindow: number };
+  private attempt?: LoadAttempt;
+  /** Storage work that the next load must wait for: a cancelled download closing its file, a
+   * damaged file being deleted. */
+  private settling: Promise<unknown> = Promise.resolve();
+  private generation?: AbortController;
+
+  constructor(options: CpuEngineClientOptions) {
+    this.store = options.store;
+    this.contextSize = options.contextSize ?? 4096;
+    // Threads need SharedArrayBuffer, which only cross-origin isolated pages have.
+    this.threads = globalThis.crossOriginIsolated ? Math.max(1, options.threads ?? defaultThreadCount()) : 1;
+    this.nativeLog = options.nativeLog ?? false;
+    this.nativeLogLines = new NativeLog(this.nativeLog);
+  }
+
+  /** The model that is loaded (ready or generating), if any. */
+  get model(): CpuModel | undefined {
+    return this.loaded?.model;
+  }
+
+  /**
+   * Download (or read from this device) and initialise a model. Resolves to whether it became
+   * ready; the outcome, including any error, is always in the store.
+   */
+  async load(model: CpuModel): Promise<boolean> {
+    const state = this.store.state;
+    if ((state.status === 'ready' || state.status === 'generating') && this.loaded?.model.url === model.url) return true;
+    this.release();
+    const attempt = (this.attempt = loadAttempt(model));
+    const stillCurrent = () => this.attempt === attempt;
+    this.store.startLoading(model.id);
+    let stage: CpuStage = 'download';
+    try {
+      if (!supportsWasmMemory64()) throw noMemory64Error();
+      await Promise.race([this.settling, attempt.cancelled]);
+      const wllama = (this.wllama = this.createWllama());
+      const fetching = this.fetchModel(wllama, model, attempt);
+      this.settling = fetching.catch(() => undefined);
+      const blobs = await Promise.race([fetching, attempt.cancelled]);
+
+      stage = 'load';
+      const size = blobs.reduce((sum, blob) => sum + blob.size, 0);
+      this.store.reportProgress(model.id, { phase: 'finishing', progress: 1, loadedBytes: size, totalBytes: size });
+      await Promise.race([
+        wllama.loadModel(blobs, {
+          n_ctx: this.contextSize,
+          n_threads: this.threads,
+          // CPU only, even where WebGPU exists: that is what this engine is for.
+          n_gpu_layers: 0,
+          n_parallel: 1,
+          log_level: this.nativeLog ? LogLevel.INFO : LogLevel.WARN,
+        }),
+        attempt.cancelled,
+      ]);
+      if (!stillCurrent()) return false;
+      const info = wllama.getLoadedContextInfo();
+      // wllama resolves even when llama.cpp refused the file; its answer then has no context.
+      if (!(info.n_ctx > 0 && info.n_vocab > 0)) {
+        throw new Error(`llama.cpp could not load the model: ${this.nativeLogLines.summary() || 'no reason given'}`);
+      }
+      const contextWindow = info.n_ctx_train > 0 ? Math.min(info.n_ctx, info.n_ctx_train) : info.n_ctx;
+      this.loaded = { model, contextWindow };
+      this.attempt = undefined;
+      this.store.markReady(model.id);
+      return true;
+    } catch (raw) {
+      if (!stillCurrent()) return false;
+      this.attempt = undefined;
+      const error = explainCpuError(withNativeReason(raw, this.nativeLogLines.summary()), stage, model.url);
+      this.dropWllama();
+      // A damaged file stays in storage otherwise, and every retry would fail from it. The next
+      // load (a Retry) waits for this before looking in storage.
+      if (error.code === 'bad-model-file') this.settling = forgetModelFile(model.url);
+      this.store.fail(error, model.id);
+      return false;
+    }
+  }
+
+  /** Stop a load in progress. An unfinished download is not kept; the next load starts it again. */
+  cancel(): void {
+    if (this.store.state.status !== 'loading') return;
+    const downloading = this.store.state.phase === 'downloading' || this.store.state.phase === 'preparing';
+    this.release();
+    this.store.reset(
+      downloading
+        ? 'Loading cancelled. The unfinished download is not kept; loading again starts it over.'
+        : 'Loading cancelled. The model stays on this device.',
+    );
+  }
+
+  /** Remove a model's file from this device. Unloads it first if it is the one in use. */
+  async deleteModel(url: string): Promise<void> {
+    if (this.loaded?.model.url === url || this.attempt?.model.url === url) {
+      this.release();
+      this.store.reset();
+    }
+    await this.settling;
+    await forgetModelFile(url);
+  }
+
+  /** Stop everything and free the model's memory. */
+  dispose(): void {
+    this.release();
+    if (this.store.state.status !== 'idle') this.store.reset();
+  }
+
+  /** How many threads llama.cpp runs on: more than one only on a cross-origin isolated page. */
+  threadCount(): number {
+    return this.wllama?.isModelLoaded() ? this.wllama.getNumThreads() : this.threads;
+  }
+
+  contextWindow(): number | undefined {
+    return this.loaded?.contextWindow;
+  }
+
+  interrupt(): void {
+    this.generation?.abort();
+  }
+
+  /**
+   * Stream one reply. Deltas arrive as llama.cpp's server code emits them; the last event is the
+   * usage (also after an interrupt), from llama.cpp's own timings where it has them.
+   */
+  async *streamChat(request: ChatRequest): AsyncIterable<ChatStreamEvent> {
+    const wllama = this.wllama;
+    if (!wllama || !this.loaded || this.store.state.status !== 'ready') {
+      throw {
+        ...engineError('unknown', `streamChat while ${this.store.state.status}`),
+        message: 'No model is ready to answer yet.',
+        hint: 'Load a model first, or wait for the reply in progress to finish.',
+      } satisfies EngineError;
+    }
+    const stop = (this.generation = new AbortController());
+    this.store.startGenerating();
+    // Unloaded mid-reply (dispose, another model): wllama's worker is gone and its promise never
+    // settles, so the reply ends with what it has instead of waiting for it.
+    const unloaded = () => this.wllama !== wllama;
+
+    const chunks: ChatCompletionChunk[] = [];
+    let wake: (() => void) | undefined;
+    let finished = false;
+    let failure: unknown;
+    const settle = () => {
+      finished = true;
+      wake?.();
+    };
+    const sentAt = performance.now();
+    const completion = wllama
+      .createChatCompletion({
+        messages: request.messages,
+        stream: true,
+        onData: (chunk: ChatCompletionChunk) => {
+          chunks.push(chunk);
+          wake?.();
+        },
+        abortSignal: stop.signal,
+        temperature: request.temperature,
+        top_p: request.topP,
+        max_tokens: request.maxTokens,
+        // Exact counts on every chunk, so an interrupted reply still has them.
+        timings_per_token: true,
+        ...(request.seed !== undefined ? { seed: request.seed } : {}),
+        ...(request.enableThinking !== undefined ? { chat_template_kwargs: { enable_thinking: request.enableThinking } } : {}),
+      })
+      .then(settle, (raw: unknown) => {
+        failure = raw;
+        settle();
+      });
+
+    stop.signal.addEventListener('abort', () => wake?.());
+
+    let firstAt: number | undefined;
+    let lastAt = sentAt;
+    let deltas = 0;
+    let timings: ResultTimings | undefined;
+    let usage: ChatCompletionChunk['usage'];
+    try {
+      for (;;) {
+        while (chunks.length > 0) {
+          const chunk = chunks.shift()!;
+          if (chunk.timings) timings = chunk.timings;
+          if (chunk.usage) usage = chunk.usage;
+          const text = chunk.choices[0]?.delta?.content;
+          if (!text) continue;
+          lastAt = performance.now();
+          firstAt ??= lastAt;
+          deltas++;
+          yield { type: 'delta', text };
+        }
+        if (finished || unloaded()) break;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+      if (failure !== undefined && !(stop.signal.aborted && isAbort(failure))) {
+        const error = explainCpuError(failure, 'chat', this.loaded?.model.url);
+        if (/RuntimeError|has crashed/i.test(error.detail ?? '')) {
+          // The WebAssembly instance is gone; the model must be loaded again.
+          this.release();
+          this.store.fail(error);
+        }
+        throw error;
+      }
+      yield { type: 'usage', usage: measuredUsage({ sentAt, firstAt, lastAt, deltas, timings, usage }) };
+    } finally {
+      // The reader may leave early (break, an error in its loop): stop llama.cpp too, and only
+      // report "ready" once it has let go of the request.
+      if (!finished) stop.abort();
+      if (!unloaded()) await completion;
+      if (this.generation === stop) this.generation = undefined;
+      this.store.finishGenerating();
+    }
+  }
+
+  private createWllama(): Wllama {
+    this.nativeLogLines.clear();
+    const wllama = new Wllama(wllamaAssets, { suppressNativeLog: false, logger: this.nativeLogLines.logger });
+    // wllama falls back to a "compat" build from a CDN on browsers without JSPI; never fetch code
+    // from elsewhere. Those browsers run the same build without asynchronous file reads.
+    wllama.setCompat(null);
+    return wllama;
+  }
+
+  private async fetchModel(wllama: Wllama, model: CpuModel, attempt: LoadAttempt): Promise<Blob[]> {
+    const manager = wllama.modelManager;
+    const stored = (await manager.getModels()).find((candidate) => candidate.url === model.url);
+    if (stored) {
+      this.store.reportProgress(model.id, {
+        phase: 'reading-cache',
+        progress: 1,
+        loadedBytes: stored.size,
+        totalBytes: stored.size,
+      });
+      return stored.open();
+    }
+    const eta = new EtaEstimator();
+    const downloaded = await manager.downloadModel(model.url, {
+      signal: attempt.download.signal,
+      progressCallback: ({ loaded, total }) => {
+        if (this.attempt !== attempt) return;
+        const totalBytes = total > 0 ? total : model.sizeBytes;
+        const progress: LoadProgress = {
+          phase: 'downloading',
+          progress: totalBytes ? Math.min(1, loaded / totalBytes) : 0,
+          loadedBytes: loaded,
+          ...(totalBytes ? { totalBytes } : {}),
+        };
+        this.store.reportProgress(model.id, eta.update(progress, performance.now()));
+      },
+    });
+    const blobs = await downloaded.open();
+    if (model.sha256 && blobs.length === 1) await checkSha256(blobs[0], model.sha256, model.url);
+    return blobs;
+  }
+
+  /** Leave any load, reply and model behind, and free the WebAssembly instance. */
+  private release(): void {
+    const attempt = this.attempt;
+    this.attempt = undefined;
+    attempt?.download.abort();
+    attempt?.cancel(engineError('aborted'));
+    this.generation?.abort();
+    this.loaded = undefined;
+    this.dropWllama();
+  }
+
+  private dropWllama(): void {
+    const wllama = this.wllama;
+    this.wllama = undefined;
+    // Terminates wllama's worker (and its threads); it frees all of the model's memory.
+    void wllama?.exit().catch(() => undefined);
+  }
+}
+
+/** wllama's own message ("(ABORT)", a RangeError) plus what llama.cpp logged just before it. */
+function withNativeReason(raw: unknown, reason: string): unknown {
+  if (!reason || !(raw instanceof Error) || raw.message.includes(reason)) return raw;
+  const error = new Error(`${raw.message} (llama.cpp: ${reason})`);
+  error.name = raw.name;
+  return error;
+}
+
+function isAbort(raw: unknown): boolean {
+  return !!raw && typeof raw === 'object' && (raw as { name?: unknown }).name === 'AbortError';
+}
+
+interface Measured {
+  sentAt: number;
+  firstAt?: number;
+  lastAt: number;
+  deltas: number;
+  timings?: ResultTimings;
+  usage?: ChatCompletionChunk['usage'];
+}
+
+/**
+ * llama.cpp's own counts and speeds (its timings come with every chunk) when it sent any; otherwise
+ * what was seen here: a delta is usually one token, though not always (a character split over
+ * several byte tokens arrives as one delta). Time to first token is always measured here, from
+ * the request, so it includes reading the prompt.
+ */
+function measuredUsage(m: Measured): ChatUsage {
+  const t = m.timings;
+  const completionTokens = m.usage?.completion_tokens ?? t?.predicted_n ?? m.deltas;
+  const promptTokens = m.usage?.prompt_tokens ?? (t ? t.prompt_n + t.cache_n : 0);
+  const decodeSeconds = m.firstAt !== undefined ? (m.lastAt - m.firstAt) / 1000 : 0;
+  const seenDecode = decodeSeconds > 0 && m.deltas > 1 ? (m.deltas - 1) / decodeSeconds : undefined;
+  const decodeTokensPerSecond = (t && t.predicted_n > 1 && t.predicted_per_second) || seenDecode;
+  const prefillTokensPerSecond = t && t.prompt_n > 0 ? t.prompt_per_second : undefined;
+  return {
+    promptTokens,
+    completionTokens,
+    ...(m.firstAt !== undefined ? { timeToFirstTokenMs: m.firstAt - m.sentAt } : {}),
+    ...(prefillTokensPerSecond ? { prefillTokensPerSecond } : {}),
+    ...(decodeTokensPerSecond ? { decodeTokensPerSecond } : {}),
+  };
+}
+
+async function checkSha256(blob: Blob, expected: string, url: string): Promise<void> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
+  const actual = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  if (actual === expected.toLowerCase()) return;
+  throw {
+    ...engineError('bad-model-file', `SHA-256 of ${url} is ${actual}, expected ${expected}`),
+    message: 'The downloaded model file is not the one expected: its checksum does not match.',
+  } satisfies EngineError;
+}
+
+/** Delete a model's file (and its shards) from wllama's storage on this device. */
+export async function forgetModelFile(url: string): Promise<void> {
+  try {
+    const cache = new CacheManager();
+    for (const shard of ModelManager.parseModelUrl(url)) await cache.delete(shard);
+  } catch {
+    // Nothing stored, or no storage at all: nothing to forget.
+  }
+}
