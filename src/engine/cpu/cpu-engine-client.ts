@@ -172,7 +172,10 @@ export class CpuEngineClient implements ChatEngine {
       this.dropWllama();
       // A damaged file stays in storage otherwise, and every retry would fail from it. The next
       // load (a Retry) waits for this before looking in storage.
-      if (error.code === 'bad-model-file') this.settling = forgetModelFile(model.url);
+      if (error.code === 'bad-model-file') {
+        // After any storage work still running for this download (its file being closed).
+        this.settling = this.settling.then(() => forgetModelFile(model.url));
+      }
       this.store.fail(error, model.id);
       return false;
     }
