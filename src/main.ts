@@ -1,2 +1,56 @@
-// The app page's entry: define the shell (which defines what it uses).
-import './elements/app/app.define.js';
+/**
+ * The app page's entry. Before any element exists it settles which engine runs models (the link's
+ * `engine=`, else the saved choice, else what the device can do), restores models added by URL, and
+ * takes a `model=<url>` from the link; then it defines the elements.
+ */
+import { chooseEngine, parseEnginePreference } from './app/engine-choice.js';
+import { CustomModelError } from './engine/model-library.js';
+import { deviceReport, initPageEngine } from './engine/page-engine.js';
+import { SettingsStore } from './storage/settings.js';
+
+async function start(): Promise<void> {
+  const params = new URL(location.href).searchParams;
+  const settings = new SettingsStore();
+  const notices: string[] = [];
+  const fromLink = parseEnginePreference(params.get('engine'));
+  if (fromLink.error) notices.push(fromLink.error);
+  const [report, saved] = await Promise.all([deviceReport(), settings.enginePreference()]);
+  const choice = chooseEngine(fromLink.preference ?? saved ?? 'auto', report.gpu);
+  const { library } = initPageEngine(choice.kind);
+  if (choice.kind === 'cpu' && !fromLink.preference && !saved) notices.push(choice.reason);
+
+  for (const model of await settings.customModels()) {
+    if (model.engine !== library.kind) continue;
+    try {
+      library.addCustom(model);
+    } catch {
+      // A saved entry that no longer validates is skipped, not fatal.
+    }
+  }
+
+  let linkedModel: string | undefined;
+  const modelParam = params.get('model');
+  if (modelParam) {
+    const known = library.entries().find((e) => e.id === modelParam);
+    if (known) linkedModel = known.id;
+    else {
+      try {
+        const input = { url: modelParam, libraryUrl: params.get('model_lib') ?? undefined };
+        linkedModel = library.addCustom(input).id;
+        await settings.addCustomModel({ engine: library.kind, ...input }).catch(() => undefined);
+      } catch (error) {
+        const why = error instanceof CustomModelError ? error.message : String(error);
+        notices.push(`The model in the link could not be added. ${why}`);
+      }
+    }
+  }
+
+  await import('./elements/app/app.define.js');
+  const app = document.querySelector('aperto-app');
+  if (app) {
+    app.notices = notices;
+    app.linkedModel = linkedModel;
+  }
+}
+
+void start();

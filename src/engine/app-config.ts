@@ -6,5 +6,5 @@ export const catalog: readonly CatalogEntry[] = buildCatalog(prebuiltAppConfig.m
 
 /** What the engine may load: the catalog's records, plus any extra ones (custom or test models). */
 export function appConfigFor(entries: readonly CatalogEntry[], extra: AppConfig['model_list'] = []): AppConfig {
-  return { ...prebuiltAppConfig, model_list: [...entries.map((entry) => entry.record), ...extra] };
+  return { ...prebuiltAppConfig, model_list: [...entries.flatMap((entry) => entry.record ?? []), ...extra] };
 }

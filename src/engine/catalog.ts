@@ -6,6 +6,7 @@
  */
 import type { ModelRecord } from '@mlc-ai/web-llm';
 import type { GpuCapabilities, GpuUnavailable } from './device.js';
+import type { EngineKind } from './store.js';
 
 export interface Curation {
   /** Matched against the model id. */
@@ -49,6 +50,10 @@ export type Activation = 'f16' | 'f32';
 
 export interface CatalogEntry {
   id: string;
+  /** The engine that runs it: web-llm on WebGPU, or llama.cpp (GGUF) on the CPU. */
+  engine: EngineKind;
+  /** Added by the person (by URL), not part of the curated catalog. */
+  custom?: boolean;
   /** A short name without the quantisation suffix, e.g. "Qwen3 0.6B". */
   name: string;
   family: string;
@@ -56,12 +61,13 @@ export interface CatalogEntry {
   country: string;
   licence: string;
   parametersB: number;
-  /** web-llm's quantisation code, e.g. "q4f32_1": 4-bit weights, f32 activations. */
+  /** web-llm's quantisation code, e.g. "q4f32_1" (4-bit weights, f32 activations), or GGUF's ("Q4_K_M"). */
   quantization: string;
   weightBits: number;
   activation: Activation;
-  /** Estimated from parameters and quantisation: the hub does not publish it in the config. */
+  /** Estimated from parameters and quantisation (web-llm), or the file's approximate size (GGUF). */
   downloadBytes: number;
+  /** Memory the model needs while running: GPU memory for web-llm, RAM for the CPU engine. */
   vramMB: number;
   contextWindow: number;
   reasoning: boolean;
@@ -71,8 +77,10 @@ export interface CatalogEntry {
   requiredFeatures: string[];
   bufferSizeRequiredBytes?: number;
   modelUrl: string;
-  libraryUrl: string;
-  record: ModelRecord;
+  /** web-llm only: the compiled model library. */
+  libraryUrl?: string;
+  /** web-llm only: the record handed to the engine. */
+  record?: ModelRecord;
 }
 
 const QUANT = /-(q(\d)f(16|32)(?:_\d)?)-MLC/;
@@ -108,6 +116,7 @@ export function describeRecord(record: ModelRecord, curation: readonly Curation[
   if (activation === 'f16') requiredFeatures.add('shader-f16');
   return {
     id: record.model_id,
+    engine: 'webgpu',
     name: displayName(record.model_id),
     family: rule.family,
     maker: rule.maker,

@@ -15,6 +15,7 @@ import {
   type AppConfig,
   type ModelRecord,
 } from '@mlc-ai/web-llm';
+import type { StoredModel } from './model-library.js';
 
 export const WEBLLM_CACHES = ['webllm/model', 'webllm/config', 'webllm/wasm'] as const;
 
@@ -25,15 +26,6 @@ export function modelBaseUrl(record: Pick<ModelRecord, 'model'>): string {
   return new URL(url, globalThis.location?.href).href;
 }
 
-export interface CachedModel {
-  /** The weights folder; several catalog ids (e.g. a "-1k" context variant) can share it. */
-  baseUrl: string;
-  modelIds: string[];
-  bytes: number;
-  files: number;
-  /** Every weight shard is present: loading will not touch the network. */
-  complete: boolean;
-}
 
 async function entrySize(response: Response | undefined): Promise<number> {
   if (!response) return 0;
@@ -49,7 +41,7 @@ async function cacheEntries(name: string): Promise<Array<{ url: string; cache: C
   return (await cache.keys()).map((request) => ({ url: request.url, cache, request }));
 }
 
-export async function listCachedModels(appConfig: AppConfig): Promise<CachedModel[]> {
+export async function listCachedModels(appConfig: AppConfig): Promise<StoredModel[]> {
   if (typeof caches === 'undefined') return [];
   const entries = (await Promise.all(WEBLLM_CACHES.map(cacheEntries))).flat();
   const byBase = new Map<string, ModelRecord[]>();
@@ -57,17 +49,16 @@ export async function listCachedModels(appConfig: AppConfig): Promise<CachedMode
     const base = modelBaseUrl(record);
     byBase.set(base, [...(byBase.get(base) ?? []), record]);
   }
-  const found: CachedModel[] = [];
+  const found: StoredModel[] = [];
   for (const [baseUrl, records] of byBase) {
     const mine = entries.filter((entry) => entry.url.startsWith(baseUrl));
     if (mine.length === 0) continue;
     const sizes = await Promise.all(mine.map((entry) => entry.cache.match(entry.request).then(entrySize)));
     const complete = await hasModelInCache(records[0].model_id, appConfig).catch(() => false);
     found.push({
-      baseUrl,
+      location: baseUrl,
       modelIds: records.map((record) => record.model_id),
       bytes: sizes.reduce((sum, size) => sum + size, 0),
-      files: mine.length,
       complete,
     });
   }
@@ -86,7 +77,7 @@ export async function deleteCachedModel(modelId: string, appConfig: AppConfig): 
   // download) it throws, and the sweep below does the work instead.
   await deleteModelInCache(modelId, appConfig).catch(() => undefined);
   await deleteChatConfigInCache(modelId, appConfig).catch(() => undefined);
-  const others = (await listCachedModels(appConfig)).filter((cached) => cached.baseUrl !== baseUrl);
+  const others = (await listCachedModels(appConfig)).filter((cached) => cached.location !== baseUrl);
   const libraryStillUsed = others.some((cached) =>
     appConfig.model_list.some((r) => cached.modelIds.includes(r.model_id) && r.model_lib === record.model_lib),
   );

@@ -5,6 +5,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { ApertoModelManager } from '../../src/elements/model-manager/model-manager.js';
 import { EngineClient } from '../../src/engine/engine-client.js';
+import { GpuModelLibrary } from '../../src/engine/gpu-library.js';
 import { appConfigFor, catalog } from '../../src/engine/app-config.js';
 import { EtaEstimator, parseProgressReport } from '../../src/engine/progress.js';
 import { EngineStore } from '../../src/engine/store.js';
@@ -17,7 +18,7 @@ async function mountWithStore() {
   const store = new EngineStore('webgpu', (flush) => flush());
   const client = new EngineClient({ store, appConfig: appConfigFor(catalog) });
   const manager = await fixture<ApertoModelManager>(
-    html`<aperto-model-manager .engine=${{ store, client }}></aperto-model-manager>`,
+    html`<aperto-model-manager .library=${new GpuModelLibrary(client)}></aperto-model-manager>`,
   );
   return { store, manager };
 }

@@ -8,6 +8,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import type { ApertoModelManager } from '../../src/elements/model-manager/model-manager.js';
 import { buildCatalog } from '../../src/engine/catalog.js';
 import { EngineClient } from '../../src/engine/engine-client.js';
+import { GpuModelLibrary } from '../../src/engine/gpu-library.js';
 import { EngineStore } from '../../src/engine/store.js';
 import '../../src/elements/model-manager/model-manager.define.js';
 import { hubModelRecords } from '../support/local-hub.mjs';
@@ -34,7 +35,7 @@ async function mountManager(): Promise<{ manager: ApertoModelManager; client: En
   const store = new EngineStore();
   const client = new EngineClient({ store, appConfig });
   const manager = await fixture<ApertoModelManager>(
-    html`<aperto-model-manager .engine=${{ store, client }} .entries=${entries}></aperto-model-manager>`,
+    html`<aperto-model-manager .library=${new GpuModelLibrary(client, entries)}></aperto-model-manager>`,
   );
   await waitFor(() => deepQueryAll(manager, 'aperto-model-card').length === entries.length, 'the test catalog');
   return { manager, client };

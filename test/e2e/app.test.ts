@@ -1,7 +1,7 @@
 /** The built app, served like production, in headless Chromium. */
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium, recordPageErrors, visibleText } from './browser.js';
+import { launchChromium, recordPageErrors, visibleText, waitForElement } from './browser.js';
 
 const appUrl = inject('appUrl');
 
@@ -17,7 +17,7 @@ describe('the app on a WebGPU browser without shader-f16 (SwiftShader)', () => {
     const errors = recordPageErrors(page);
 
     await page.goto(`${appUrl}#/models`);
-    await page.waitForSelector('pierce/aperto-model-card');
+    await waitForElement(page, 'aperto-model-card');
     const cards = await page.$$eval('pierce/aperto-model-card', (els) =>
       els.map((el) => ({ id: el.getAttribute('data-model-id')!, unavailable: el.hasAttribute('unavailable') })),
     );
@@ -34,10 +34,10 @@ describe('the app on a WebGPU browser without shader-f16 (SwiftShader)', () => {
   it('keeps the view in the URL, so a reload lands on the same page', async () => {
     const page = await browser.newPage();
     await page.goto(`${appUrl}#/device`);
-    await page.waitForSelector('pierce/[data-field="webgpu"]');
+    await waitForElement(page, '[data-field="webgpu"]');
 
     await page.reload();
-    await page.waitForSelector('pierce/[data-field="webgpu"]');
+    await waitForElement(page, '[data-field="webgpu"]');
 
     const current = await page.$eval('pierce/a[aria-current="page"]', (a) => a.textContent);
     expect(current).toBe('Device');
@@ -47,10 +47,10 @@ describe('the app on a WebGPU browser without shader-f16 (SwiftShader)', () => {
   it('shows engine, model and state in the status strip', async () => {
     const page = await browser.newPage();
     await page.goto(appUrl);
-    await page.waitForSelector('pierce/[data-field="state"]');
+    await waitForElement(page, '[data-field="state"]');
 
     const strip = await page.$eval('pierce/[aria-label="Engine status"]', (el) => el.textContent!.replace(/\s+/g, ' '));
-    expect(strip).toContain('Engine: WebGPU');
+    expect(strip).toContain('Engine: GPU · WebGPU (web-llm)');
     expect(strip).toContain('no model loaded');
   });
 });
@@ -62,19 +62,42 @@ describe('the app on a browser without WebGPU', () => {
   });
   afterAll(() => browser?.close());
 
-  it('explains that models cannot run here and what to do, while navigation still works', async () => {
+  it('falls back to the CPU engine on its own and says so', async () => {
     const page = await browser.newPage();
     const errors = recordPageErrors(page);
 
-    await page.goto(appUrl);
-    await page.waitForSelector('pierce/aperto-no-webgpu');
+    await page.goto(`${appUrl}#/models`);
+    await waitForElement(page, 'aperto-model-card');
+    const text = await visibleText(page);
+
+    expect(text).toContain('Engine: CPU · WebAssembly (llama.cpp)');
+    expect(text).toContain('WebGPU is not usable in this browser');
+    expect(text).toContain('Qwen2.5 0.5B Instruct');
+    expect(errors).toEqual([]);
+  });
+
+  it('explains what to do when the GPU engine is asked for by the link, while navigation still works', async () => {
+    const page = await browser.newPage();
+    const errors = recordPageErrors(page);
+
+    await page.goto(`${appUrl}?engine=webgpu`);
+    await waitForElement(page, 'aperto-no-webgpu');
     const text = await visibleText(page);
 
     expect(text).toContain('Models cannot run in this browser');
     expect(text).toMatch(/Chrome or Edge 113/);
     await page.click('pierce/a[href="#/device"]');
-    await page.waitForSelector('pierce/[data-field="webgpu"]');
+    await waitForElement(page, '[data-field="webgpu"]');
     expect(await page.$eval('pierce/[data-field="webgpu"]', (el) => el.textContent)).toMatch(/^not available/);
     expect(errors).toEqual([]);
+  });
+
+  it('names the parameter and the allowed values when the link asks for an engine that does not exist', async () => {
+    const page = await browser.newPage();
+
+    await page.goto(`${appUrl}?engine=quantum#/models`);
+    await waitForElement(page, 'aperto-model-card');
+
+    expect(await visibleText(page)).toContain('engine “quantum”, which does not exist. Allowed: auto, webgpu, cpu');
   });
 });

@@ -1,9 +1,11 @@
 /**
  * Builds the app exactly as `npm run build` does and serves it with Vite's preview server on a free
- * port of 127.0.0.1, the way a visitor gets it. The URL reaches the tests through `inject('appUrl')`.
+ * port of 127.0.0.1, the way a visitor gets it, with the local stand-in hub mounted at /hub/. The URL
+ * reaches the tests through `inject('appUrl')`.
  */
 import { build, preview, type PreviewServer } from 'vite';
 import type { TestProject } from 'vitest/node';
+import { createLocalHub } from '../support/local-hub.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,8 +17,30 @@ let server: PreviewServer | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
   const outDir = 'dist-e2e';
-  await build({ logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  server = await preview({ logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false } });
+  // Vitest runs with NODE_ENV=test, which would make Vite bundle development builds (Lit's dev mode).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ logLevel: 'warn', mode: 'production', build: { outDir, emptyOutDir: true } });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+  const hub = createLocalHub();
+  server = await preview({
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { host: '127.0.0.1', port: 0, strictPort: false },
+    plugins: [
+      {
+        name: 'aperto-local-hub',
+        configurePreviewServer(preview) {
+          preview.middlewares.use((req, res, next) => {
+            if (!hub.handle(req, res)) next();
+          });
+        },
+      },
+    ],
+  });
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('The preview server has no port');
   project.provide('appUrl', `http://127.0.0.1:${address.port}/`);

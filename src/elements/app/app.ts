@@ -17,9 +17,17 @@ import '../status-strip/status-strip.define.js';
  */
 export class ApertoApp extends LitElement {
   static override styles = [tokens, appStyles];
-  static override properties = { route: { state: true } };
+  static override properties = {
+    route: { state: true },
+    notices: { attribute: false },
+    linkedModel: { attribute: false },
+  };
 
   declare route: Route;
+  /** Things to tell the person at start (a bad link parameter, the engine chosen for them). */
+  declare notices: string[];
+  /** A model named by the link (`model=`), pointed out in Models. */
+  declare linkedModel?: string;
   private readonly engine = pageEngine();
   private readonly engineState = new EngineStateController(this, this.engine.store);
   private readonly device = new Task(this, { task: () => deviceReport(), args: () => [] });
@@ -27,6 +35,7 @@ export class ApertoApp extends LitElement {
   constructor() {
     super();
     this.route = parseRoute(location.hash);
+    this.notices = [];
   }
 
   override connectedCallback(): void {
@@ -63,6 +72,7 @@ export class ApertoApp extends LitElement {
         ${unknown
           ? html`<p class="notice" role="status">There is no “${unknown}” page; showing ${VIEW_LABELS[view]}.</p>`
           : nothing}
+        ${this.notices.map((notice) => html`<p class="notice" role="status">${notice}</p>`)}
         <h1>${VIEW_LABELS[view]}</h1>
         ${this.renderView(view)}
       </main>
@@ -73,19 +83,19 @@ export class ApertoApp extends LitElement {
     if (view === 'device') return html`<aperto-device-panel></aperto-device-panel>`;
     return this.device.render({
       pending: () => html`<p role="status">Checking what this device can run…</p>`,
-      error: () => this.renderGpuView(view),
+      error: () => this.renderEngineView(view),
       complete: (report) =>
-        report.gpu.available
-          ? this.renderGpuView(view)
+        report.gpu.available || this.engine.store.engine === 'cpu'
+          ? this.renderEngineView(view)
           : html`<aperto-no-webgpu reason=${report.gpu.reason} detail=${report.gpu.detail ?? nothing}></aperto-no-webgpu>
               ${view === 'chat' ? html`<aperto-chat></aperto-chat>` : nothing}`,
     });
   }
 
-  private renderGpuView(view: View) {
+  private renderEngineView(view: View) {
     switch (view) {
       case 'models':
-        return html`<aperto-model-manager></aperto-model-manager>`;
+        return html`<aperto-model-manager .highlight=${this.linkedModel}></aperto-model-manager>`;
       case 'chat':
         return html`<aperto-chat></aperto-chat>`;
       case 'translate': {

@@ -54,7 +54,7 @@ export class ApertoChat extends LitElement {
 
   constructor() {
     super();
-    this.engine = pageEngine().client;
+    this.engine = pageEngine().engine;
     this.storage = new ConversationStore();
     this.noHistory = false;
     this.showSettings = false;

@@ -13,6 +13,9 @@ export const modelCardStyles = css`
     gap: 0.4rem;
     height: 100%;
   }
+  :host([highlighted]) article {
+    border: 2px solid var(--_accent);
+  }
   :host([unavailable]) article {
     background: var(--_surface);
   }

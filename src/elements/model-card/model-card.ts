@@ -17,6 +17,7 @@ export class ApertoModelCard extends LitElement {
     cached: { type: Boolean },
     recommended: { type: Boolean },
     loaded: { type: Boolean },
+    highlighted: { type: Boolean, reflect: true },
     unavailable: { type: Boolean, reflect: true },
   };
 
@@ -24,6 +25,8 @@ export class ApertoModelCard extends LitElement {
   declare cached: boolean;
   declare recommended: boolean;
   declare loaded: boolean;
+  /** Pointed out to the person: the model a link named, or the one just added. */
+  declare highlighted: boolean;
   /** Reflected so CSS can dim models that do not fit. */
   declare unavailable: boolean;
 
@@ -32,6 +35,7 @@ export class ApertoModelCard extends LitElement {
     this.cached = false;
     this.recommended = false;
     this.loaded = false;
+    this.highlighted = false;
     this.unavailable = false;
   }
 
@@ -48,8 +52,9 @@ export class ApertoModelCard extends LitElement {
       <article part="card" aria-labelledby="name">
         <h3 id="name">${e.name}</h3>
         <div class="maker muted">${e.maker} · ${e.country}</div>
-        ${this.recommended || this.loaded || this.cached || e.reasoning
+        ${this.recommended || this.loaded || this.cached || e.reasoning || e.custom
           ? html`<div class="badges">
+              ${e.custom ? html`<span class="badge rec">Added by URL</span>` : nothing}
               ${this.recommended ? html`<span class="badge rec">Recommended</span>` : nothing}
               ${this.loaded ? html`<span class="badge ok">Loaded</span>` : nothing}
               ${this.cached ? html`<span class="badge ok">On this device</span>` : nothing}
@@ -58,10 +63,13 @@ export class ApertoModelCard extends LitElement {
           : nothing}
         <dl>
           <div><dt>Family</dt><dd>${e.family}</dd></div>
-          <div><dt>Parameters</dt><dd>${formatParameters(e.parametersB)}</dd></div>
+          <div><dt>Parameters</dt><dd>${e.parametersB ? formatParameters(e.parametersB) : 'unknown'}</dd></div>
           <div><dt>Quantization</dt><dd>${e.quantization}</dd></div>
-          <div><dt>Download</dt><dd>≈ ${formatBytes(e.downloadBytes)}</dd></div>
-          <div><dt>GPU memory</dt><dd>${(e.vramMB / 1024).toFixed(1)} GB</dd></div>
+          <div><dt>Download</dt><dd>${e.downloadBytes ? `≈ ${formatBytes(e.downloadBytes)}` : 'unknown'}</dd></div>
+          <div>
+            <dt>${e.engine === 'cpu' ? 'Memory' : 'GPU memory'}</dt>
+            <dd>${e.vramMB ? `${(e.vramMB / 1024).toFixed(1)} GB` : 'unknown'}</dd>
+          </div>
           <div><dt>Context</dt><dd>${e.contextWindow.toLocaleString('en')} tokens</dd></div>
           <div><dt>Licence</dt><dd>${e.licence}</dd></div>
         </dl>

@@ -75,6 +75,40 @@ export const modelManagerStyles = css`
   td.num {
     font-variant-numeric: tabular-nums;
   }
+  form.custom {
+    display: grid;
+    gap: 0.6rem;
+  }
+  form.custom label,
+  label.choice {
+    display: grid;
+    gap: 0.25rem;
+  }
+  label.choice {
+    grid-template-columns: auto 1fr;
+    align-items: center;
+    margin-block: 0.3rem;
+  }
+  form.custom input {
+    font: inherit;
+    padding: 0.4rem 0.6rem;
+    border-radius: 8px;
+    border: 1px solid var(--_border);
+    background: var(--_bg);
+    color: var(--_fg);
+  }
+  form.custom button {
+    justify-self: start;
+  }
+  .form-error {
+    color: var(--_danger);
+    margin: 0;
+  }
+  fieldset {
+    border: none;
+    padding: 0;
+    margin: 0;
+  }
   meter {
     width: min(100%, 18rem);
   }

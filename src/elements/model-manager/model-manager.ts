@@ -1,13 +1,14 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { catalog } from '../../engine/app-config.js';
-import { fitCatalog, recommendedModel, type CatalogEntry, type FittedEntry } from '../../engine/catalog.js';
+import { ENGINE_PREFERENCES, parseEnginePreference, type EnginePreference } from '../../app/engine-choice.js';
+import { recommendedModel, type FittedEntry } from '../../engine/catalog.js';
 import { probeStorage, requestPersistentStorage, type DeviceReport, type StorageReport } from '../../engine/device.js';
-import { listCachedModels, type CachedModel } from '../../engine/model-cache.js';
-import { deviceReport, pageEngine, type PageEngine } from '../../engine/page-engine.js';
+import { CustomModelError, fitEntries, type ModelLibrary, type StoredModel } from '../../engine/model-library.js';
+import { deviceReport, pageEngine } from '../../engine/page-engine.js';
 import { formatBytes } from '../../engine/progress.js';
 import { EngineStateController } from '../../engine/store-controller.js';
 import type { EngineStatus } from '../../engine/store.js';
 import { ApertoModelRequestEvent } from '../../events/model-request.js';
+import { SettingsStore } from '../../storage/settings.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { modelManagerStyles } from './model-manager.styles.js';
 import '../load-progress/load-progress.define.js';
@@ -18,26 +19,39 @@ import '../model-card/model-card.define.js';
  * progress and cancel, the models kept on this device, and storage.
  * @csspart catalog - The grid of model cards.
  */
+const ENGINE_LABELS: Record<EnginePreference, string> = {
+  auto: 'Automatic: the GPU when this browser offers WebGPU, otherwise the CPU',
+  webgpu: 'GPU (WebGPU, web-llm): fast; needs WebGPU',
+  cpu: 'CPU (WebAssembly, llama.cpp): works everywhere; slower, for small models',
+};
+
 export class ApertoModelManager extends LitElement {
   static override styles = [tokens, modelManagerStyles];
   static override properties = {
-    engine: { attribute: false },
-    entries: { attribute: false },
+    library: { attribute: false },
     device: { attribute: false },
+    settings: { attribute: false },
+    highlight: { attribute: false },
     cached: { state: true },
+    customError: { state: true },
+    preference: { state: true },
     storage: { state: true },
     query: { state: true },
     onlyFitting: { state: true },
     notice: { state: true },
   };
 
-  /** Defaults to the page's one engine. */
-  declare engine: PageEngine;
-  /** Defaults to the curated catalog of the installed web-llm. */
-  declare entries: readonly CatalogEntry[];
+  /** The models of the page's engine (GPU or CPU); defaults to the page's one engine. */
+  declare library: ModelLibrary;
   /** Defaults to this browser's probe. */
   declare device?: DeviceReport;
-  declare cached: CachedModel[];
+  /** Where custom models and the engine choice are kept. */
+  declare settings: SettingsStore;
+  /** A model to point out (e.g. the one a link named). */
+  declare highlight?: string;
+  declare cached: StoredModel[];
+  declare customError: string;
+  declare preference?: EnginePreference;
   declare storage: StorageReport;
   declare query: string;
   declare onlyFitting: boolean;
@@ -48,8 +62,9 @@ export class ApertoModelManager extends LitElement {
 
   constructor() {
     super();
-    this.engine = pageEngine();
-    this.entries = catalog;
+    this.library = pageEngine().library;
+    this.settings = new SettingsStore();
+    this.customError = '';
     this.cached = [];
     this.storage = {};
     this.query = '';
@@ -60,48 +75,56 @@ export class ApertoModelManager extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.engineState ??= new EngineStateController(this, this.engine.store);
+    this.engineState ??= new EngineStateController(this, this.library.engine.store);
     if (!this.device) void deviceReport().then((report) => (this.device ??= report));
     void this.refreshStorage();
+    const fromUrl = parseEnginePreference(new URL(location.href).searchParams.get('engine')).preference;
+    if (fromUrl) this.preference = fromUrl;
+    else void this.settings.enginePreference().then((saved) => (this.preference = saved ?? 'auto'));
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('engine') && this.engineState && this.engineState.store !== this.engine.store) {
+    if (changed.has('library') && this.engineState && this.engineState.store !== this.store) {
       this.removeController(this.engineState);
-      this.engineState = new EngineStateController(this, this.engine.store);
+      this.engineState = new EngineStateController(this, this.store);
+      void this.refreshStorage();
     }
     // Whatever a load did (finished, failed, was cancelled), it changed what is on disk.
-    const status = this.engine.store.state.status;
+    const status = this.store.state.status;
     if (this.lastStatus === 'loading' && status !== 'loading') void this.refreshStorage();
     this.lastStatus = status;
   }
 
   /** Re-read the caches and the storage estimate. */
   async refreshStorage(): Promise<void> {
-    const [cached, storage] = await Promise.all([listCachedModels(this.engine.client.config), probeStorage()]);
+    const [cached, storage] = await Promise.all([this.library.listStored(), probeStorage()]);
     this.cached = cached;
     this.storage = storage;
   }
 
+  private get store() {
+    return this.library.engine.store;
+  }
+
   private get fitted(): FittedEntry[] {
-    return this.device ? fitCatalog(this.entries, this.device.gpu, this.device.deviceMemoryGB) : [];
+    return this.device ? fitEntries(this.library, this.device) : [];
   }
 
   private async onModelRequest(event: ApertoModelRequestEvent): Promise<void> {
     event.stopPropagation();
     if (event.action === 'load') {
       this.notice = '';
-      await this.engine.client.load(event.modelId);
+      await this.library.engine.load(event.modelId);
     } else {
       const name = this.nameOf(event.modelId);
-      await this.engine.client.deleteModel(event.modelId);
+      await this.library.deleteModel(event.modelId);
       this.notice = `${name} was deleted from this device.`;
       await this.refreshStorage();
     }
   }
 
   private nameOf(modelId: string): string {
-    const entry = this.entries.find((e) => e.id === modelId);
+    const entry = this.library.entries().find((e) => e.id === modelId);
     return entry ? `${entry.name} (${entry.quantization})` : modelId;
   }
 
@@ -114,13 +137,13 @@ export class ApertoModelManager extends LitElement {
     const recommended = recommendedModel(fitted);
     return html`
       ${this.renderEngineStatus()} ${this.renderRecommendation(recommended)} ${this.renderStorage()}
-      ${this.renderCatalog(fitted, recommended)}
+      ${this.renderCatalog(fitted, recommended)} ${this.renderCustomForm()} ${this.renderEngineChoice()}
     `;
   }
 
   private renderEngineStatus() {
-    const state = this.engine.store.state;
-    const { client } = this.engine;
+    const state = this.store.state;
+    const engine = this.library.engine;
     let body;
     switch (state.status) {
       case 'loading':
@@ -130,7 +153,7 @@ export class ApertoModelManager extends LitElement {
               <strong>Loading ${this.nameOf(state.modelId)}</strong>
               <aperto-load-progress .progress=${state} label=${this.nameOf(state.modelId)}></aperto-load-progress>
             </div>
-            <button @click=${() => client.cancel()}>Cancel</button>
+            <button @click=${() => engine.cancel()}>Cancel</button>
           </div>
         </div>`;
         break;
@@ -141,8 +164,8 @@ export class ApertoModelManager extends LitElement {
               <strong>${state.message}</strong>
               <p>${state.hint}</p>
             </div>
-            ${state.modelId && client.findRecord(state.modelId)
-              ? html`<button class="primary" @click=${() => client.load(state.modelId!)}>Retry</button>`
+            ${state.modelId && this.library.entries().some((e) => e.id === state.modelId)
+              ? html`<button class="primary" @click=${() => engine.load(state.modelId!)}>Retry</button>`
               : nothing}
           </div>
           ${state.detail ? html`<details><summary>Details</summary><pre>${state.detail}</pre></details>` : nothing}
@@ -167,16 +190,16 @@ export class ApertoModelManager extends LitElement {
   private renderRecommendation(recommended: FittedEntry | undefined) {
     if (!this.device) return html`<p class="muted">Checking what this device can run…</p>`;
     if (!recommended) return nothing;
-    const state = this.engine.store.state;
+    const state = this.store.state;
     if ('modelId' in state && state.modelId === recommended.id && state.status !== 'error') return nothing;
     return html`<section aria-labelledby="rec-h">
       <h2 id="rec-h">Recommended for this device</h2>
       <div class="panel row">
         <div class="grow">
           <strong>${recommended.name}</strong> (${recommended.quantization}) by ${recommended.maker}: about
-          ${formatBytes(recommended.downloadBytes)} to download, the smallest Qwen model that fits this GPU.
+          ${formatBytes(recommended.downloadBytes)} to download, the smallest Qwen model that fits this device.
         </div>
-        <button class="primary" @click=${() => this.engine.client.load(recommended.id)}>
+        <button class="primary" @click=${() => this.library.engine.load(recommended.id)}>
           ${this.isCached(recommended.id) ? 'Load' : 'Download and load'} ${recommended.name}
         </button>
       </div>
@@ -219,7 +242,7 @@ export class ApertoModelManager extends LitElement {
       </thead>
       <tbody>
         ${this.cached.map(
-          (c) => html`<tr data-base=${c.baseUrl}>
+          (c) => html`<tr data-location=${c.location}>
             <td>${c.modelIds.map((id) => this.nameOf(id)).join(', ')}</td>
             <td class="num">${formatBytes(c.bytes)}</td>
             <td>${c.complete ? 'Complete' : 'Partial download'}</td>
@@ -244,15 +267,15 @@ export class ApertoModelManager extends LitElement {
     const visible = fitted
       .filter((e) => !this.onlyFitting || e.fit.fits)
       .filter((e) => !query || `${e.name} ${e.family} ${e.maker} ${e.quantization}`.toLowerCase().includes(query))
-      .sort((a, b) => Number(b.fit.fits) - Number(a.fit.fits));
+      .sort((a, b) => Number(b.id === this.highlight) - Number(a.id === this.highlight) || Number(b.fit.fits) - Number(a.fit.fits));
     const fitting = fitted.filter((e) => e.fit.fits).length;
-    const state = this.engine.store.state;
+    const state = this.store.state;
     const loadedId = state.status === 'ready' || state.status === 'generating' ? state.modelId : undefined;
     return html`<section aria-labelledby="catalog-h">
       <h2 id="catalog-h">Catalog</h2>
       <p class="muted">
-        ${fitted.length} open-weight models; ${fitting} fit this device. Weights download from the Hugging Face hub
-        once and then stay on this device.
+        ${fitted.length} open-weight models for the ${this.library.label} engine; ${fitting} fit this device. Weights
+        download from the Hugging Face hub once and then stay on this device.
       </p>
       <div class="filters">
         <label>
@@ -282,11 +305,79 @@ export class ApertoModelManager extends LitElement {
             .entry=${entry}
             ?cached=${this.isCached(entry.id)}
             ?recommended=${entry.id === recommended?.id}
+            ?highlighted=${entry.id === this.highlight}
             ?loaded=${entry.id === loadedId}
           ></aperto-model-card>`,
         )}
       </div>
     </section>`;
+  }
+
+  private renderCustomForm() {
+    const gpu = this.library.kind === 'webgpu';
+    return html`<section aria-labelledby="custom-h">
+      <h2 id="custom-h">Add a model by URL</h2>
+      <form class="panel custom" @submit=${this.addCustom}>
+        <p class="muted">
+          ${gpu
+            ? 'A web-llm (MLC) model: the folder or Hugging Face repository with mlc-chat-config.json, and the .wasm library compiled for it.'
+            : 'A GGUF model file (for a split model, its first part, …-00001-of-0000N.gguf).'}
+        </p>
+        <label>Model URL <input name="url" type="url" required placeholder="https://huggingface.co/…" /></label>
+        ${gpu ? html`<label>Library URL (.wasm) <input name="libraryUrl" type="url" required placeholder="https://…/model-webgpu.wasm" /></label>` : nothing}
+        <button type="submit">Add model</button>
+        ${this.customError ? html`<p class="form-error" role="alert">${this.customError}</p>` : nothing}
+      </form>
+    </section>`;
+  }
+
+  private readonly addCustom = async (event: SubmitEvent): Promise<void> => {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    const input = { url: String(data.get('url') ?? ''), libraryUrl: data.has('libraryUrl') ? String(data.get('libraryUrl')) : undefined };
+    try {
+      const entry = this.library.addCustom(input);
+      this.customError = '';
+      this.highlight = entry.id;
+      this.notice = `${entry.name} was added to the catalog.`;
+      form.reset();
+      await this.settings.addCustomModel({ engine: this.library.kind, ...input }).catch(() => undefined);
+    } catch (error) {
+      this.customError = error instanceof CustomModelError ? error.message : `That model could not be added: ${String(error)}`;
+    }
+  };
+
+  private renderEngineChoice() {
+    return html`<section aria-labelledby="engine-h">
+      <h2 id="engine-h">Engine</h2>
+      <div class="panel">
+        <p>Models now run on the <strong>${this.library.label}</strong> engine.</p>
+        <fieldset>
+          <legend>Run models on</legend>
+          ${ENGINE_PREFERENCES.map(
+            (preference) => html`<label class="choice">
+              <input
+                type="radio"
+                name="engine"
+                value=${preference}
+                .checked=${preference === this.preference}
+                @change=${() => this.chooseEngine(preference)}
+              />
+              ${ENGINE_LABELS[preference]}
+            </label>`,
+          )}
+        </fieldset>
+        <p class="muted">Changing the engine reloads the page; your conversations are kept.</p>
+      </div>
+    </section>`;
+  }
+
+  private async chooseEngine(preference: EnginePreference): Promise<void> {
+    await this.settings.setEnginePreference(preference).catch(() => undefined);
+    const url = new URL(location.href);
+    url.searchParams.set('engine', preference);
+    location.replace(url);
   }
 
   private readonly persist = async (): Promise<void> => {

@@ -40,7 +40,7 @@ export class ApertoStatusStrip extends LitElement {
     const state = this.state.state;
     const model = 'modelId' in state && state.modelId ? state.modelId : '—';
     return html`<div class="strip" aria-label="Engine status">
-      <span>Engine: WebGPU (web-llm)</span>
+      <span>Engine: <span data-field="engine">${this.engine.library.label}</span></span>
       <span>Model: <span data-field="model">${model}</span></span>
       <span><span class="dot" aria-hidden="true"></span>State: <span data-field="state">${describe(state)}</span></span>
     </div>`;

@@ -1,0 +1,35 @@
+/** Which engine runs models on this page: asked for in the URL or settings, or chosen by the device. */
+import type { GpuCapabilities, GpuUnavailable } from '../engine/device.js';
+import type { EngineKind } from '../engine/store.js';
+
+export type EnginePreference = 'auto' | EngineKind;
+export const ENGINE_PREFERENCES: readonly EnginePreference[] = ['auto', 'webgpu', 'cpu'];
+
+export interface ParsedPreference {
+  preference?: EnginePreference;
+  /** Said to the person when the URL asked for something that does not exist. */
+  error?: string;
+}
+
+export function parseEnginePreference(value: string | null): ParsedPreference {
+  if (value === null || value === '') return {};
+  const normal = value.trim().toLowerCase();
+  if ((ENGINE_PREFERENCES as readonly string[]).includes(normal)) return { preference: normal as EnginePreference };
+  return {
+    error: `The link asks for engine “${value.slice(0, 40)}”, which does not exist. Allowed: auto, webgpu, cpu. Using auto.`,
+  };
+}
+
+export interface EngineChoice {
+  kind: EngineKind;
+  /** Why, in a sentence for the status line. */
+  reason: string;
+}
+
+export function chooseEngine(preference: EnginePreference, gpu: GpuCapabilities | GpuUnavailable): EngineChoice {
+  if (preference === 'webgpu') return { kind: 'webgpu', reason: 'GPU engine, as chosen.' };
+  if (preference === 'cpu') return { kind: 'cpu', reason: 'CPU engine, as chosen.' };
+  return gpu.available
+    ? { kind: 'webgpu', reason: 'GPU engine: this browser offers WebGPU.' }
+    : { kind: 'cpu', reason: 'CPU engine: WebGPU is not usable in this browser, so models run on the processor (slower).' };
+}

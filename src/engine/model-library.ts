@@ -1,0 +1,72 @@
+/**
+ * What the model manager needs from an engine's side of the world: which models exist for it,
+ * whether they fit this device, what is stored, and how to load, delete or add one. One library per
+ * engine: web-llm on WebGPU (gpu-library.ts) and llama.cpp on the CPU (cpu/cpu-library.ts).
+ */
+import type { CatalogEntry, Fit, FittedEntry } from './catalog.js';
+import type { ChatEngine } from './chat-engine.js';
+import type { DeviceReport } from './device.js';
+import type { EngineKind } from './store.js';
+
+/** Files of one model kept on this device. */
+export interface StoredModel {
+  /** Where the files came from: the weights folder (web-llm) or the GGUF file's URL. */
+  location: string;
+  /** Catalog ids using these files (a "-1k" context variant shares its weights). */
+  modelIds: string[];
+  bytes: number;
+  /** Everything needed is present: loading will not touch the network. */
+  complete: boolean;
+}
+
+export interface LoadableEngine extends ChatEngine {
+  /** Resolves to whether the model became ready; the outcome is always in the store. */
+  load(modelId: string): Promise<boolean>;
+  cancel(): void;
+  dispose(): void;
+}
+
+/** A model someone adds by URL: a GGUF file (CPU), or an MLC model folder plus its library (GPU). */
+export interface CustomModelInput {
+  url: string;
+  libraryUrl?: string;
+}
+
+/** A custom model that cannot be added, with a sentence saying why. */
+export class CustomModelError extends Error {
+  override name = 'CustomModelError';
+}
+
+export interface ModelLibrary {
+  readonly kind: EngineKind;
+  /** For people: "GPU · WebGPU (web-llm)". */
+  readonly label: string;
+  readonly engine: LoadableEngine;
+  /** Custom models first, then the curated catalog. */
+  entries(): readonly CatalogEntry[];
+  fit(entry: CatalogEntry, device: DeviceReport): Fit;
+  listStored(): Promise<StoredModel[]>;
+  deleteModel(modelId: string): Promise<void>;
+  /** Validates and adds a model; throws CustomModelError. Adding the same URL twice returns the first. */
+  addCustom(input: CustomModelInput): CatalogEntry;
+}
+
+export function fitEntries(library: ModelLibrary, device: DeviceReport): FittedEntry[] {
+  return library.entries().map((entry) => ({ ...entry, fit: library.fit(entry, device) }));
+}
+
+/** Absolute http(s) URL or a CustomModelError naming the field. */
+export function parseHttpUrl(value: string, field: string): URL {
+  const text = value.trim();
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new CustomModelError(`${field} must be a full web address starting with https:// (got “${text.slice(0, 120)}”).`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new CustomModelError(`${field} must start with https:// or http://, not ${url.protocol}`);
+  }
+  if (url.username || url.password) throw new CustomModelError(`${field} must not contain a user name or password.`);
+  return url;
+}

@@ -1,0 +1,159 @@
+/**
+ * Real tokens end to end, with no GPU: the production build in headless Chromium without WebGPU
+ * falls back to the CPU engine, downloads the synthetic GGUF model from the local hub (linked with
+ * `model=`), and chats through the "Message" box. Nothing here is scripted: llama.cpp generates.
+ */
+import type { Browser, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { clickButton, launchChromium, recordPageErrors, visibleText, waitForElement } from './browser.js';
+
+const appUrl = inject('appUrl');
+const modelUrl = `${appUrl}hub/gguf/synthetic.gguf`;
+
+/** Text of the last reply on screen. */
+function lastReply(page: Page): Promise<string> {
+  return page.$$eval('pierce/aperto-chat-message', (messages) =>
+    messages.at(-1)?.shadowRoot?.querySelector('.md:not(details .md)')?.textContent ?? '',
+  );
+}
+
+function lastMessageId(page: Page): Promise<string | null> {
+  return page.$$eval('pierce/aperto-chat-message', (messages) => messages.at(-1)?.getAttribute('data-id') ?? null);
+}
+
+function replyState(page: Page): Promise<{ streaming: boolean; stopped: boolean; figures: string }> {
+  return page.$$eval('pierce/aperto-chat-message', (messages) => {
+    const last = messages.at(-1)?.shadowRoot;
+    return {
+      streaming: !!last?.querySelector('[aria-busy="true"]'),
+      stopped: !!last?.querySelector('[data-state="stopped"]'),
+      figures: last?.querySelector('[aria-label="Speed figures"]')?.textContent ?? '',
+    };
+  });
+}
+
+async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (ok(value)) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  await page.click('pierce/textarea[aria-label="Message"]');
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
+
+async function setTemperature(page: Page, value: string): Promise<void> {
+  const settingsButton = await waitForElement(page, 'header button[aria-expanded]');
+  if ((await settingsButton.evaluate((b) => b.getAttribute('aria-expanded'))) !== 'true') await settingsButton.click();
+  const input = await waitForElement(page, 'input[type="number"][step="0.05"]');
+  await input.click({ clickCount: 3 });
+  await input.type(value);
+  await input.evaluate((el) => el.dispatchEvent(new Event('change', { bubbles: true })));
+}
+
+describe('chatting with a CPU model, without a GPU', () => {
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    browser = await launchChromium({ webgpu: false });
+    page = await browser.newPage();
+    errors = recordPageErrors(page);
+  });
+  afterAll(() => browser?.close());
+
+  it('loads the model named by the link from the hub, showing download progress', async () => {
+    await page.goto(`${appUrl}?model=${encodeURIComponent(modelUrl)}#/models`);
+    const card = await waitForElement(page, 'aperto-model-card[highlighted]');
+    const load = await card.$('pierce/button.primary');
+    const seen: string[] = [];
+    const watching = setInterval(() => {
+      void page
+        .$eval('pierce/aperto-load-progress', (el) => el.shadowRoot?.textContent?.replace(/\s+/g, ' ') ?? '')
+        .then((text) => text && seen.push(text))
+        .catch(() => undefined);
+    }, 50);
+
+    await load!.click();
+    await until(() => visibleText(page), (text) => text.includes('is loaded and ready'), 'the model to be ready');
+    clearInterval(watching);
+
+    expect(seen.some((text) => /Downloading weights/.test(text) && /\d+ %/.test(text))).toBe(true);
+    expect(await visibleText(page)).toContain('State: ready');
+  });
+
+  it('streams real generated tokens into the chat and shows speed figures', async () => {
+    await page.click('pierce/a[href="#/chat"]');
+    await waitForElement(page, 'textarea[aria-label="Message"]');
+    await setTemperature(page, '0');
+
+    await send(page, 'Hello there');
+    await until(() => lastReply(page), (text) => text.length > 0, 'the first tokens');
+    const partial = await lastReply(page);
+    const done = await until(() => replyState(page), (state) => !state.streaming, 'the reply to finish');
+    const reply = await lastReply(page);
+
+    expect(reply.length).toBeGreaterThan(partial.length);
+    const speed = /decode (\d+(?:\.\d)?) tok\/s/.exec(done.figures);
+    expect(speed).not.toBeNull();
+    expect(Number(speed![1])).toBeGreaterThan(0);
+  });
+
+  it('gives the same text again at temperature 0', async () => {
+    const first = await lastReply(page);
+    const firstId = await lastMessageId(page);
+
+    await clickButton(page, 'Regenerate');
+    await until(() => lastMessageId(page), (id) => id !== firstId, 'a new reply');
+    await until(() => replyState(page), (state) => !state.streaming, 'the new reply to finish');
+
+    expect(first.length).toBeGreaterThan(10);
+    expect(await lastReply(page)).toBe(first);
+  });
+
+  it('stops mid-way on Stop, keeping what was generated', async () => {
+    await setTemperature(page, '0.8');
+    const maxTokens = await waitForElement(page, 'input[type="number"][step="1"]');
+    await maxTokens.click({ clickCount: 3 });
+    await maxTokens.type('4000');
+    await maxTokens.evaluate((el) => el.dispatchEvent(new Event('change', { bubbles: true })));
+
+    await send(page, 'Tell me a long story');
+    await until(() => lastReply(page), (text) => text.length > 20, 'some of the story');
+    await clickButton(page, 'Stop');
+    const state = await until(() => replyState(page), (s) => !s.streaming, 'the reply to stop', 20_000);
+
+    expect(state.stopped).toBe(true);
+    const tokens = Number(/(\d+) tokens/.exec(state.figures)?.[1]);
+    expect(tokens).toBeGreaterThan(0);
+    expect(tokens).toBeLessThan(4000);
+    expect(errors).toEqual([]);
+  });
+
+  it('brings the conversation back after a reload', async () => {
+    const before = await lastReply(page);
+    await page.reload();
+    await waitForElement(page, 'aperto-chat-message');
+
+    expect(await lastReply(page)).toBe(before);
+    expect(await visibleText(page)).toContain('Hello there');
+  });
+
+  it('loads the model again from this device, without downloading it again', async () => {
+    await page.click('pierce/a[href="#/models"]');
+    await waitForElement(page, 'aperto-model-card[highlighted]');
+
+    await clickButton(page, /^Load synthetic/);
+    await until(() => visibleText(page), (text) => text.includes('is loaded and ready'), 'the model to be ready');
+
+    const log: string[] = await page.evaluate(async (url) => (await fetch(url)).json(), `${appUrl}hub/__log`);
+    expect(log.filter((line) => line === 'GET /hub/gguf/synthetic.gguf')).toHaveLength(1);
+  });
+});
