@@ -104,18 +104,26 @@ const MAX_OPEN_BLOCK = 3000;
  * Renders a reply while it streams, with a flat cost per token: finished blocks are rendered once
  * and never touched again; only the open block (one paragraph, list or table) is re-rendered, at
  * most once per animation frame; an open code fence grows by appending text nodes.
+ *
+ * Only the new text is ever scanned: the reply so far is kept as finished text plus the open
+ * block's lines, so no per-token work grows with the length of the reply.
  */
 export class MarkdownStream {
-  private text = '';
-  /** text[0, committed) is rendered as finished blocks. */
-  private committed = 0;
-  /** Complete lines up to here have been scanned for block boundaries. */
-  private scanned = 0;
-  private fence: { marker: string; start: number } | undefined;
+  /** Text of the blocks already rendered as finished. */
+  private finishedText = '';
+  /** Complete lines of the open block. */
+  private openLines: string[] = [];
+  private openLength = 0;
+  /** The line being written (no newline yet). */
+  private partialLine = '';
+  private fence: { marker: string } | undefined;
+  /** Text of the open fence not yet shown in its live <code>. */
+  private codeBacklog = '';
   private readonly finished: HTMLElement;
   private readonly open: HTMLElement;
-  private liveCode: { code: HTMLElement; shownUpTo: number } | undefined;
+  private liveCode: HTMLElement | undefined;
   private frame = 0;
+  private totalLength = 0;
 
   constructor(
     readonly root: HTMLElement,
@@ -128,14 +136,29 @@ export class MarkdownStream {
     root.replaceChildren(this.finished, this.open);
   }
 
+  /** Characters shown so far (cheap, unlike `value`). */
+  get length(): number {
+    return this.totalLength;
+  }
+
   get value(): string {
-    return this.text;
+    return this.finishedText + this.openLines.join('') + this.partialLine;
   }
 
   append(delta: string): void {
     if (!delta) return;
-    this.text += delta;
-    this.scanForBoundaries();
+    this.totalLength += delta.length;
+    let rest = delta;
+    let newline: number;
+    while ((newline = rest.indexOf('\n')) !== -1) {
+      const segment = rest.slice(0, newline + 1);
+      if (this.fence) this.codeBacklog += segment;
+      this.completeLine(this.partialLine + segment);
+      this.partialLine = '';
+      rest = rest.slice(newline + 1);
+    }
+    this.partialLine += rest;
+    if (this.fence) this.codeBacklog += rest;
     this.frame ||= this.schedule(() => {
       this.frame = 0;
       this.renderOpen();
@@ -144,83 +167,90 @@ export class MarkdownStream {
 
   /** The reply is over: render what is left as finished. */
   finish(): void {
-    this.commit(this.text.length);
+    if (this.partialLine) {
+      this.openLines.push(this.partialLine);
+      this.partialLine = '';
+    }
+    this.commit();
     this.fence = undefined;
-    this.liveCode = undefined;
-    this.open.replaceChildren();
   }
 
   /** Replace the whole text (a different reply, or an edit). */
   reset(text: string, finished = true): void {
-    this.text = '';
-    this.committed = 0;
-    this.scanned = 0;
+    this.finishedText = '';
+    this.openLines = [];
+    this.openLength = 0;
+    this.partialLine = '';
     this.fence = undefined;
+    this.codeBacklog = '';
     this.liveCode = undefined;
+    this.totalLength = 0;
     this.finished.replaceChildren();
     this.open.replaceChildren();
     this.append(text);
     if (finished) this.finish();
   }
 
-  private scanForBoundaries(): void {
-    let lineEnd: number;
-    while ((lineEnd = this.text.indexOf('\n', this.scanned)) !== -1) {
-      const line = this.text.slice(this.scanned, lineEnd);
-      const lineStart = this.scanned;
-      this.scanned = lineEnd + 1;
-      const fence = FENCE.exec(line);
-      if (this.fence) {
-        if (fence && fence[1][0] === this.fence.marker[0] && fence[1].length >= this.fence.marker.length && !line.slice(fence[0].length).trim()) {
-          this.fence = undefined;
-          this.commit(this.scanned);
-        }
-        continue;
+  private completeLine(line: string): void {
+    const fence = FENCE.exec(line);
+    if (this.fence) {
+      const closes = fence && fence[1][0] === this.fence.marker[0] && fence[1].length >= this.fence.marker.length && !line.slice(fence[0].length).trim();
+      this.pushOpen(line);
+      if (closes) {
+        this.fence = undefined;
+        this.commit();
       }
-      if (fence) {
-        // Whatever came before the fence is a finished block of its own.
-        this.commit(lineStart);
-        this.fence = { marker: fence[1], start: lineStart };
-        continue;
-      }
-      if (!line.trim()) this.commit(this.scanned);
-      else if (this.scanned - this.committed > MAX_OPEN_BLOCK && !/^\s*\|/.test(line)) this.commit(this.scanned);
+      return;
     }
+    if (fence) {
+      // Whatever came before the fence is a finished block of its own.
+      this.commit();
+      this.fence = { marker: fence[1] };
+      this.codeBacklog = '';
+      this.pushOpen(line);
+      return;
+    }
+    this.pushOpen(line);
+    if (!line.trim()) this.commit();
+    else if (this.openLength > MAX_OPEN_BLOCK && !/^\s*\|/.test(line)) this.commit();
   }
 
-  private commit(upTo: number): void {
-    if (upTo <= this.committed) return;
-    const block = this.text.slice(this.committed, upTo);
-    this.committed = upTo;
+  private pushOpen(line: string): void {
+    this.openLines.push(line);
+    this.openLength += line.length;
+  }
+
+  private commit(): void {
+    const block = this.openLines.join('');
+    this.openLines = [];
+    this.openLength = 0;
     this.liveCode = undefined;
-    if (block.trim()) this.finished.append(renderMarkdown(block));
+    this.codeBacklog = '';
     this.open.replaceChildren();
+    if (!block) return;
+    this.finishedText += block;
+    if (block.trim()) this.finished.append(renderMarkdown(block));
   }
 
   private renderOpen(): void {
-    const tail = this.text.slice(this.committed);
     if (this.fence) {
       this.growLiveCode();
       return;
     }
+    const tail = this.openLines.join('') + this.partialLine;
     if (tail.trim()) this.open.replaceChildren(renderMarkdown(tail));
     else this.open.replaceChildren();
   }
 
   /** An open code fence: show its body as plain text, appending only what is new. */
   private growLiveCode(): void {
-    const fence = this.fence!;
-    const bodyStart = this.text.indexOf('\n', fence.start);
-    if (bodyStart === -1) return;
     if (!this.liveCode) {
       const pre = document.createElement('pre');
-      const code = document.createElement('code');
-      pre.append(code);
+      this.liveCode = document.createElement('code');
+      pre.append(this.liveCode);
       this.open.replaceChildren(pre);
-      this.liveCode = { code, shownUpTo: bodyStart + 1 };
     }
-    const fresh = this.text.slice(this.liveCode.shownUpTo);
-    if (fresh) this.liveCode.code.append(document.createTextNode(fresh));
-    this.liveCode.shownUpTo = this.text.length;
+    if (this.codeBacklog) this.liveCode.append(document.createTextNode(this.codeBacklog));
+    this.codeBacklog = '';
   }
 }

@@ -30,29 +30,56 @@ export function splitThinking(raw: string): SplitReply {
 }
 
 /**
- * Incremental version for streaming: once the reasoning has closed, the answer is everything after
- * it, so later tokens are not searched again.
+ * Incremental version for streaming, with no per-token work that grows with the reply: thoughts and
+ * answer are extended by each new piece, and the closing tag is looked for only around it. When the
+ * tag turns up, the split is done once on the whole text.
  */
 export class ThinkingSplitter {
   private raw = '';
-  private answerStart = -1;
+  private state: 'start' | 'thinking' | 'answer' | 'plain' = 'start';
   private thinking = '';
-
-  push(delta: string): SplitReply {
-    this.raw += delta;
-    if (this.answerStart >= 0) {
-      return { thinking: this.thinking, answer: this.raw.slice(this.answerStart).trimStart(), thinkingOpen: false };
-    }
-    const split = splitThinking(this.raw);
-    const close = this.raw.indexOf(CLOSE);
-    if (close !== -1) {
-      this.answerStart = close + CLOSE.length;
-      this.thinking = split.thinking;
-    }
-    return split;
-  }
+  private answer = '';
 
   get text(): string {
     return this.raw;
+  }
+
+  push(delta: string): SplitReply {
+    const searchFrom = Math.max(0, this.raw.length - CLOSE.length);
+    this.raw += delta;
+    if (this.state === 'answer') {
+      this.answer = this.answer ? this.answer + delta : delta.trimStart();
+      return { thinking: this.thinking, answer: this.answer, thinkingOpen: false };
+    }
+    if (this.state !== 'start' && this.raw.indexOf(CLOSE, searchFrom) !== -1) {
+      const split = splitThinking(this.raw);
+      this.state = 'answer';
+      this.thinking = split.thinking;
+      this.answer = split.answer;
+      return split;
+    }
+    if (this.state === 'thinking') {
+      this.thinking += delta;
+      return { thinking: this.thinking.trimStart(), answer: '', thinkingOpen: true };
+    }
+    if (this.state === 'plain') {
+      this.answer += delta;
+      return { thinking: '', answer: this.answer, thinkingOpen: false };
+    }
+    // Still at the start: decide once enough has arrived to tell "<think>" from an answer.
+    const split = splitThinking(this.raw);
+    const leading = this.raw.trimStart();
+    if (split.thinkingOpen) {
+      this.state = 'thinking';
+      this.thinking = split.thinking;
+    } else if (!split.thinking && !OPEN.startsWith(leading)) {
+      this.state = this.raw.includes(CLOSE) ? 'answer' : 'plain';
+      this.answer = split.answer;
+    } else if (split.thinking || split.answer) {
+      this.state = 'answer';
+      this.thinking = split.thinking;
+      this.answer = split.answer;
+    }
+    return split;
   }
 }

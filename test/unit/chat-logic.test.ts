@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, ImportError, parseImport, toExportJson, toMarkdown, newConversation, type ChatMessage } from '../../src/chat/conversation.js';
 import { buildPrompt, countTurns } from '../../src/chat/prompt.js';
-import { splitThinking } from '../../src/chat/thinking.js';
+import { splitThinking, ThinkingSplitter } from '../../src/chat/thinking.js';
 import { supportsThinkingSwitch } from '../../src/chat/chat-session.js';
 
 const msg = (role: 'user' | 'assistant', content: string, status: ChatMessage['status'] = 'complete'): ChatMessage => ({
@@ -117,5 +117,23 @@ describe('thinking switch', () => {
     expect(supportsThinkingSwitch('Qwen3.5-2B-q4f32_1-MLC')).toBe(true);
     expect(supportsThinkingSwitch('Qwen2.5-0.5B-Instruct-q4f32_1-MLC')).toBe(false);
     expect(supportsThinkingSwitch('DeepSeek-R1-Distill-Qwen-7B-q4f32_1-MLC')).toBe(false);
+  });
+});
+
+describe('ThinkingSplitter (streaming)', () => {
+  const stream = (pieces: string[]) => {
+    const splitter = new ThinkingSplitter();
+    let last: ReturnType<ThinkingSplitter['push']> | undefined;
+    for (const piece of pieces) last = splitter.push(piece);
+    return last!;
+  };
+
+  it.each([
+    ['Qwen3-style reasoning, tags split across pieces', ['<thi', 'nk>\nLet me', ' see.</th', 'ink>\n\nThe', ' answer.']],
+    ['DeepSeek-style reasoning without an opening tag', ['pondering', ' more', '</think>', 'Answer', ' here']],
+    ['a plain answer', ['Just', ' an', ' answer', ' with <b>tags</b>']],
+    ['an answer that starts with whitespace', ['\n\n', 'Hi', ' there']],
+  ])('agrees with splitting the whole text for %s', (_what, pieces) => {
+    expect(stream(pieces)).toEqual(splitThinking(pieces.join('')));
   });
 });

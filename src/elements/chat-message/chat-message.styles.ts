@@ -4,6 +4,14 @@ export const chatMessageStyles = css`
   :host {
     display: block;
     max-width: min(100%, 52rem);
+    /* A long chat is mostly off screen: the browser skips laying out what is not visible, so the
+       cost of each streamed token does not grow with the conversation. */
+    content-visibility: auto;
+    contain-intrinsic-size: auto 6rem;
+  }
+  .md-finished > * {
+    content-visibility: auto;
+    contain-intrinsic-size: auto 1.5em;
   }
   :host([role-name='user']) {
     margin-inline-start: auto;

@@ -177,8 +177,13 @@ export class ApertoChatMessage extends LitElement {
 function sync(stream: MarkdownStream | undefined, container: HTMLElement | undefined, text: string, done: boolean, growing: boolean) {
   if (!container) return undefined;
   if (!stream || stream.root !== container) stream = new MarkdownStream(container);
+  if (growing && text.length >= stream.length) {
+    stream.append(text.slice(stream.length));
+    if (done) stream.finish();
+    return stream;
+  }
   const shown = stream.value;
-  if ((growing && text.length >= shown.length) || text.startsWith(shown)) {
+  if (text.startsWith(shown)) {
     stream.append(text.slice(shown.length));
     if (done) stream.finish();
   } else {

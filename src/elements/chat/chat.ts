@@ -116,16 +116,27 @@ export class ApertoChat extends LitElement {
 
   private wasStreaming?: string;
 
-  private followFrame = 0;
+  private deltaFrame = 0;
+  private readonly pendingDeltas = new Set<string>();
 
+  /**
+   * Tokens can arrive faster than the screen refreshes (hundreds a second on a small model); the
+   * reply is re-rendered once per frame with everything that arrived, and the view follows the
+   * stream at the same time (scrolling reads the layout, which per token would force a layout each).
+   */
   private readonly onDelta = (event: ChatDeltaEvent) => {
-    const element = this.renderRoot.querySelector<ApertoChatMessage>(`aperto-chat-message[data-id="${event.message.id}"]`);
-    element?.requestUpdate();
-    // Scrolling reads the layout; once per frame is enough, and per token would force a layout
-    // for every token.
-    this.followFrame ||= requestAnimationFrame(() => {
-      this.followFrame = 0;
-      this.followStream();
+    this.pendingDeltas.add(event.message.id);
+    this.deltaFrame ||= requestAnimationFrame(() => {
+      this.deltaFrame = 0;
+      const updates: Promise<boolean>[] = [];
+      for (const id of this.pendingDeltas) {
+        const element = this.renderRoot.querySelector<ApertoChatMessage>(`aperto-chat-message[data-id="${id}"]`);
+        if (!element) continue;
+        element.requestUpdate();
+        updates.push(element.updateComplete);
+      }
+      this.pendingDeltas.clear();
+      void Promise.all(updates).then(() => this.followStream());
     });
   };
 
