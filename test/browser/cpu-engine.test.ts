@@ -8,6 +8,7 @@
  */
 import { expect } from '@open-wc/testing';
 import type { ChatRequest, ChatStreamEvent, ChatUsage } from '../../src/engine/chat-engine.js';
+import { defaultThreadCount } from '../../src/engine/cpu/wllama-assets.js';
 import { CpuEngineClient, type CpuModel } from '../../src/engine/cpu/cpu-engine-client.js';
 import type { EngineError } from '../../src/engine/errors.js';
 import { EngineStore, type EngineState } from '../../src/engine/store.js';
@@ -182,10 +183,18 @@ describe('the CPU engine (llama.cpp in WebAssembly)', () => {
 
     it('runs llama.cpp on several threads when the page is cross-origin isolated', async () => {
       expect(crossOriginIsolated, 'the test server sends COOP and COEP').to.equal(true);
+      const threaded = new CpuEngineClient({ store: new EngineStore('cpu'), threads: 2 });
 
-      await client.load(SYNTHETIC);
+      expect(await threaded.load(SYNTHETIC)).to.equal(true);
 
-      if (navigator.hardwareConcurrency > 1) expect(client.threadCount()).to.be.greaterThan(1);
+      expect(threaded.threadCount()).to.equal(2);
+      threaded.dispose();
+    });
+
+    it('leaves the page a core of its own on small machines', () => {
+      const cores = navigator.hardwareConcurrency;
+
+      expect(defaultThreadCount()).to.equal(cores <= 4 ? Math.max(1, cores - 1) : Math.min(8, Math.floor(cores / 2)));
     });
 
     it('ends a reply in progress, without hanging, when the model is unloaded', async () => {

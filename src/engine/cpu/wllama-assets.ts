@@ -17,13 +17,14 @@ export const wllamaAssets: AssetsPathConfig = { default: WLLAMA_WASM_URL };
 /**
  * llama.cpp's threads are Web Workers sharing one WebAssembly memory, which browsers only allow on
  * cross-origin isolated pages (COOP `same-origin` + COEP `require-corp`). Elsewhere: one thread.
- * Every core on small machines (up to four), half the logical cores above that (about one per
- * physical core), and never more than eight.
+ * On small machines every core but one, so the page (rendering the reply, scrolling, typing) keeps a
+ * core to itself and does not slow generation down; half the logical cores above four (about one
+ * per physical core), and never more than eight.
  */
 export function defaultThreadCount(): number {
   if (!globalThis.crossOriginIsolated) return 1;
   const cores = navigator.hardwareConcurrency || 1;
-  return Math.max(1, Math.min(8, cores <= 4 ? cores : Math.floor(cores / 2)));
+  return Math.max(1, Math.min(8, cores <= 4 ? cores - 1 : Math.floor(cores / 2)));
 }
 
 /** wllama's build needs WebAssembly 64-bit memory; without it the module cannot even compile. */
