@@ -17,6 +17,8 @@ import '../chat-settings/chat-settings.define.js';
 
 /** How close to the bottom (px) still counts as "following" the stream. */
 const FOLLOW_SLACK = 48;
+/** A streaming reply is re-rendered at most this often (about 20 times a second). */
+const RENDER_INTERVAL_MS = 50;
 
 /**
  * @summary A chat with the loaded model: streaming replies, stop, regenerate, edit and resend,
@@ -116,28 +118,36 @@ export class ApertoChat extends LitElement {
 
   private wasStreaming?: string;
 
-  private deltaFrame = 0;
+  private deltaTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastDeltaRender = 0;
   private readonly pendingDeltas = new Set<string>();
 
   /**
-   * Tokens can arrive faster than the screen refreshes (hundreds a second on a small model); the
-   * reply is re-rendered once per frame with everything that arrived, and the view follows the
-   * stream at the same time (scrolling reads the layout, which per token would force a layout each).
+   * Tokens can arrive far faster than anyone reads (hundreds a second on a small model). The reply
+   * is re-rendered with everything that arrived at most every RENDER_INTERVAL_MS, on an animation
+   * frame, and the view follows the stream then. That keeps the page's work per second bounded
+   * however fast the model is; on the CPU engine, time the page spends rendering is time the model's
+   * worker waits for it.
    */
   private readonly onDelta = (event: ChatDeltaEvent) => {
     this.pendingDeltas.add(event.message.id);
-    this.deltaFrame ||= requestAnimationFrame(() => {
-      this.deltaFrame = 0;
-      const updates: Promise<boolean>[] = [];
-      for (const id of this.pendingDeltas) {
-        const element = this.renderRoot.querySelector<ApertoChatMessage>(`aperto-chat-message[data-id="${id}"]`);
-        if (!element) continue;
-        element.requestUpdate();
-        updates.push(element.updateComplete);
-      }
-      this.pendingDeltas.clear();
-      void Promise.all(updates).then(() => this.followStream());
-    });
+    if (this.deltaTimer !== undefined) return;
+    const wait = Math.max(0, this.lastDeltaRender + RENDER_INTERVAL_MS - performance.now());
+    this.deltaTimer = setTimeout(() => requestAnimationFrame(this.renderDeltas), wait);
+  };
+
+  private readonly renderDeltas = () => {
+    this.deltaTimer = undefined;
+    this.lastDeltaRender = performance.now();
+    const updates: Promise<boolean>[] = [];
+    for (const id of this.pendingDeltas) {
+      const element = this.renderRoot.querySelector<ApertoChatMessage>(`aperto-chat-message[data-id="${id}"]`);
+      if (!element) continue;
+      element.requestUpdate();
+      updates.push(element.updateComplete);
+    }
+    this.pendingDeltas.clear();
+    void Promise.all(updates).then(() => this.followStream());
   };
 
   private announceReply(): void {
