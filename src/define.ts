@@ -10,3 +10,4 @@ import './elements/model-card/model-card.define.js';
 import './elements/model-manager/model-manager.define.js';
 import './elements/no-webgpu/no-webgpu.define.js';
 import './elements/status-strip/status-strip.define.js';
+import './elements/translate/translate.define.js';

@@ -11,6 +11,8 @@ export { ApertoLoadProgress } from './elements/load-progress/load-progress.js';
 export { ApertoModelCard } from './elements/model-card/model-card.js';
 export { ApertoModelManager } from './elements/model-manager/model-manager.js';
 export { ApertoNoWebgpu } from './elements/no-webgpu/no-webgpu.js';
+export { ApertoTranslate } from './elements/translate/translate.js';
+export { TranslationPipeline } from './translate/pipeline.js';
 export { ApertoStatusStrip } from './elements/status-strip/status-strip.js';
 export { EngineClient } from './engine/engine-client.js';
 export { EngineStore, type EngineState } from './engine/store.js';

@@ -36,8 +36,10 @@ async function start(): Promise<void> {
     else {
       try {
         const input = { url: modelParam, libraryUrl: params.get('model_lib') ?? undefined };
-        linkedModel = library.addCustom(input).id;
-        await settings.addCustomModel({ engine: library.kind, ...input }).catch(() => undefined);
+        const entry = library.addCustom(input);
+        linkedModel = entry.id;
+        const saved = { engine: library.kind, url: entry.modelUrl, ...(entry.libraryUrl ? { libraryUrl: entry.libraryUrl } : {}) };
+        await settings.addCustomModel(saved).catch(() => undefined);
       } catch (error) {
         const why = error instanceof CustomModelError ? error.message : String(error);
         notices.push(`The model in the link could not be added. ${why}`);

@@ -5,7 +5,15 @@ import { fitModel, type CatalogEntry, type Fit } from './catalog.js';
 import type { DeviceReport } from './device.js';
 import type { EngineClient } from './engine-client.js';
 import { listCachedModels } from './model-cache.js';
-import { CustomModelError, parseHttpUrl, type CustomModelInput, type ModelLibrary, type StoredModel } from './model-library.js';
+import {
+  CustomModelError,
+  lastSegment,
+  normalUrl,
+  parseHttpUrl,
+  type CustomModelInput,
+  type ModelLibrary,
+  type StoredModel,
+} from './model-library.js';
 
 const MLC_QUANT = /(q(\d)f(16|32)(?:_\d)?)/i;
 
@@ -22,11 +30,12 @@ export function customGpuEntry(input: CustomModelInput, taken: ReadonlySet<strin
   if (!libraryUrl.pathname.endsWith('.wasm')) {
     throw new CustomModelError('The library URL must point to a .wasm file (a web-llm model library).');
   }
-  if (modelUrl.pathname.endsWith('.gguf')) {
+  if (modelUrl.pathname.toLowerCase().endsWith('.gguf')) {
     throw new CustomModelError('That is a GGUF file, which the CPU engine runs. Switch the engine to CPU to add it.');
   }
-  const folder = modelUrl.pathname.replace(/\/resolve\/[^/]+\/?$/, '').replace(/\/+$/, '');
-  const name = decodeURIComponent(folder.split('/').pop() || modelUrl.hostname);
+  const folder = new URL(modelUrl.href);
+  folder.pathname = modelUrl.pathname.replace(/\/resolve\/[^/]+\/?$/, '');
+  const name = lastSegment(folder);
   let id = name;
   for (let n = 2; taken.has(id); n++) id = `${name} (${n})`;
   const quant = MLC_QUANT.exec(name);
@@ -85,7 +94,7 @@ export class GpuModelLibrary implements ModelLibrary {
   }
 
   addCustom(input: CustomModelInput): CatalogEntry {
-    const existing = this.custom.find((e) => e.modelUrl === input.url.trim() && e.libraryUrl === input.libraryUrl?.trim());
+    const existing = this.custom.find((e) => e.modelUrl === normalUrl(input.url) && e.libraryUrl === normalUrl(input.libraryUrl));
     if (existing) return existing;
     const entry = customGpuEntry(input, new Set(this.entries().map((e) => e.id)));
     this.custom = [entry, ...this.custom];

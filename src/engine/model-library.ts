@@ -70,3 +70,23 @@ export function parseHttpUrl(value: string, field: string): URL {
   if (url.username || url.password) throw new CustomModelError(`${field} must not contain a user name or password.`);
   return url;
 }
+
+/** The URL as the library stores it (normalised), so the same model typed twice is found again. */
+export function normalUrl(value: string | undefined): string | undefined {
+  if (!value?.trim()) return undefined;
+  try {
+    return new URL(value.trim()).href;
+  } catch {
+    return value.trim();
+  }
+}
+
+/** The last path segment, readable; a malformed %-escape is kept as written rather than thrown. */
+export function lastSegment(url: URL): string {
+  const segment = url.pathname.split('/').filter(Boolean).pop() ?? url.hostname;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

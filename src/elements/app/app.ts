@@ -2,7 +2,6 @@ import { Task } from '@lit/task';
 import { LitElement, html, nothing } from 'lit';
 import { VIEWS, VIEW_LABELS, hrefFor, parseRoute, type Route, type View } from '../../app/routes.js';
 import { deviceReport, pageEngine } from '../../engine/page-engine.js';
-import { EngineStateController } from '../../engine/store-controller.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { appStyles } from './app.styles.js';
 import '../chat/chat.define.js';
@@ -10,6 +9,7 @@ import '../device-panel/device-panel.define.js';
 import '../model-manager/model-manager.define.js';
 import '../no-webgpu/no-webgpu.define.js';
 import '../status-strip/status-strip.define.js';
+import '../translate/translate.define.js';
 
 /**
  * @summary The Aperto app shell: navigation between Chat, Translate, Models and Device, the engine
@@ -29,7 +29,6 @@ export class ApertoApp extends LitElement {
   /** A model named by the link (`model=`), pointed out in Models. */
   declare linkedModel?: string;
   private readonly engine = pageEngine();
-  private readonly engineState = new EngineStateController(this, this.engine.store);
   private readonly device = new Task(this, { task: () => deviceReport(), args: () => [] });
 
   constructor() {
@@ -98,15 +97,8 @@ export class ApertoApp extends LitElement {
         return html`<aperto-model-manager .highlight=${this.linkedModel}></aperto-model-manager>`;
       case 'chat':
         return html`<aperto-chat></aperto-chat>`;
-      case 'translate': {
-        const state = this.engineState.state;
-        const ready = state.status === 'ready' || state.status === 'generating';
-        return html`<p>
-          ${ready
-            ? html`${state.modelId} is loaded. The ${VIEW_LABELS[view].toLowerCase()} window is not built yet.`
-            : html`No model is loaded yet. <a href=${hrefFor('models')}>Choose a model in Models</a>.`}
-        </p>`;
-      }
+      case 'translate':
+        return html`<aperto-translate></aperto-translate>`;
       default:
         return nothing;
     }

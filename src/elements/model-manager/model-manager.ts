@@ -342,7 +342,8 @@ export class ApertoModelManager extends LitElement {
       this.highlight = entry.id;
       this.notice = `${entry.name} was added to the catalog.`;
       form.reset();
-      await this.settings.addCustomModel({ engine: this.library.kind, ...input }).catch(() => undefined);
+      const saved = { engine: this.library.kind, url: entry.modelUrl, ...(entry.libraryUrl ? { libraryUrl: entry.libraryUrl } : {}) };
+      await this.settings.addCustomModel(saved).catch(() => undefined);
     } catch (error) {
       this.customError = error instanceof CustomModelError ? error.message : `That model could not be added: ${String(error)}`;
     }

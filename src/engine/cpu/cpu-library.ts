@@ -4,7 +4,7 @@ import type { CatalogEntry, Fit } from '../catalog.js';
 import type { ChatRequest } from '../chat-engine.js';
 import type { DeviceReport } from '../device.js';
 import { engineError } from '../errors.js';
-import { CustomModelError, parseHttpUrl, type CustomModelInput, type LoadableEngine, type ModelLibrary, type StoredModel } from '../model-library.js';
+import { CustomModelError, lastSegment, normalUrl, parseHttpUrl, type CustomModelInput, type LoadableEngine, type ModelLibrary, type StoredModel } from '../model-library.js';
 import { cpuCatalog } from './cpu-catalog.js';
 import { CpuEngineClient, forgetModelFile } from './cpu-engine-client.js';
 import { supportsWasmMemory64 } from './wllama-assets.js';
@@ -39,7 +39,7 @@ export function customCpuEntry(input: CustomModelInput, taken: ReadonlySet<strin
   if (!url.pathname.toLowerCase().endsWith('.gguf')) {
     throw new CustomModelError('The CPU engine runs GGUF models: the URL must point to a .gguf file.');
   }
-  const file = decodeURIComponent(url.pathname.split('/').pop()!).replace(/\.gguf$/i, '');
+  const file = lastSegment(url).replace(/\.gguf$/i, '');
   let id = file;
   for (let n = 2; taken.has(id); n++) id = `${file} (${n})`;
   const quant = /(?:^|[-_.])((?:I?Q\d[\w]*)|F16|F32|BF16)$/i.exec(file)?.[1];
@@ -130,7 +130,7 @@ export class CpuModelLibrary implements ModelLibrary {
   }
 
   addCustom(input: CustomModelInput): CatalogEntry {
-    const existing = this.custom.find((e) => e.modelUrl === input.url.trim());
+    const existing = this.custom.find((e) => e.modelUrl === normalUrl(input.url));
     if (existing) return existing;
     const entry = customCpuEntry(input, new Set(this.entries().map((e) => e.id)));
     this.custom = [entry, ...this.custom];

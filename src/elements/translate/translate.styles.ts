@@ -1,0 +1,125 @@
+import { css } from 'lit';
+
+export const translateStyles = css`
+  :host {
+    display: block;
+    --_caption-size: var(--aperto-caption-size, 2.5rem);
+    --_caption-color: var(--aperto-caption-color, #ffffff);
+    --_caption-source-color: var(--aperto-caption-source-color, #9aa0a6);
+  }
+  .controls {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.6rem 1.2rem;
+    align-items: end;
+    margin-bottom: 0.8rem;
+  }
+  label {
+    display: grid;
+    gap: 0.2rem;
+    font-size: 0.9rem;
+  }
+  label.inline {
+    display: flex;
+    align-items: center;
+    gap: 0.4rem;
+  }
+  select,
+  textarea {
+    font: inherit;
+    padding: 0.35rem 0.5rem;
+    border-radius: 8px;
+    border: 1px solid var(--_border);
+    background: var(--_bg);
+    color: var(--_fg);
+  }
+  form.input {
+    display: grid;
+    grid-template-columns: 1fr auto;
+    gap: 0.5rem;
+    align-items: end;
+    margin-bottom: 1rem;
+  }
+  .notice {
+    padding: 0.4rem 0.6rem;
+    border-inline-start: 4px solid var(--_warn);
+    background: var(--_surface);
+  }
+  /* Normal view: the running transcript. */
+  ol.history {
+    list-style: none;
+    padding: 0;
+    margin: 0;
+    display: grid;
+    gap: 0.8rem;
+  }
+  ol.history li {
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    padding: 0.6rem 0.8rem;
+  }
+  .source {
+    color: var(--_muted);
+    font-size: 0.92rem;
+  }
+  .translation {
+    font-size: 1.2rem;
+  }
+  .tail {
+    opacity: 0.55;
+  }
+  .error {
+    color: var(--_danger);
+  }
+  /* HUD view: what translation glasses show. Black is transparent on a waveguide. */
+  .hud {
+    background: #000;
+    color: var(--_caption-color);
+    border-radius: var(--_radius);
+    padding: 1.2rem 1.4rem;
+    min-height: 16rem;
+    display: flex;
+    flex-direction: column;
+    justify-content: flex-end;
+    gap: 0.9rem;
+    overflow: hidden;
+    font-family: var(--aperto-caption-font, system-ui, sans-serif);
+  }
+  :host([frame]) .hud {
+    width: 480px;
+    height: 640px;
+    max-width: 100%;
+    margin-inline: auto;
+  }
+  .hud .line-source {
+    color: var(--_caption-source-color);
+    font-size: calc(var(--_caption-size) * 0.45);
+  }
+  .hud .line {
+    font-size: var(--_caption-size);
+    line-height: 1.2;
+    font-weight: 600;
+  }
+  .hud .empty {
+    color: #777;
+    font-size: 1.1rem;
+  }
+  .figures {
+    margin-top: 1rem;
+    font-size: 0.85rem;
+  }
+  .figures table {
+    border-collapse: collapse;
+  }
+  .figures th,
+  .figures td {
+    border-bottom: 1px solid var(--_border);
+    padding: 0.25rem 0.6rem;
+    text-align: end;
+    font-variant-numeric: tabular-nums;
+  }
+  .figures th:first-child,
+  .figures td:first-child {
+    text-align: start;
+  }
+`;

@@ -1,0 +1,98 @@
+/**
+ * Translation with the loaded LLM (GPU or CPU engine): a fixed instruction, greedy decoding so that
+ * re-translating a growing sentence gives the same beginning again, reasoning switched off, and the
+ * last committed pairs as context so names and terms stay consistent.
+ */
+import type { ChatEngine, ChatTurn } from '../engine/chat-engine.js';
+import { toEngineError, type EngineError } from '../engine/errors.js';
+import { ThinkingSplitter } from '../chat/thinking.js';
+import { languageByCode } from './languages.js';
+
+export interface TranslationPair {
+  source: string;
+  translation: string;
+}
+
+export interface TranslationRequest {
+  source: string;
+  /** ISO code, or undefined for "detect". */
+  from?: string;
+  to: string;
+  /** Earlier committed pairs, oldest first; the last one or two are used. */
+  context?: readonly TranslationPair[];
+}
+
+export interface TranslationProgress {
+  /** The translation so far (reasoning, if a model emits any, removed). */
+  text: string;
+  firstTokenAt?: number;
+}
+
+export function translationPrompt(request: TranslationRequest): ChatTurn[] {
+  const target = languageByCode(request.to)?.name ?? request.to;
+  const source = languageByCode(request.from)?.name;
+  const instruction =
+    `Translate the following segment${source ? ` from ${source}` : ''} into ${target}, without additional explanation.`;
+  const turns: ChatTurn[] = [{ role: 'system', content: instruction }];
+  for (const pair of (request.context ?? []).slice(-2)) {
+    turns.push({ role: 'user', content: pair.source }, { role: 'assistant', content: pair.translation });
+  }
+  turns.push({ role: 'user', content: request.source });
+  return turns;
+}
+
+export class Translator {
+  /** Increases with every request; a stream whose number is no longer the newest is stale. */
+  private sequence = 0;
+
+  constructor(public engine: ChatEngine) {}
+
+  /**
+   * Translate, reporting progress as tokens arrive. A newer call interrupts this one: the older
+   * promise then resolves with `stale: true` and its text should be ignored.
+   */
+  async translate(
+    request: TranslationRequest,
+    onProgress: (progress: TranslationProgress) => void,
+  ): Promise<{ text: string; stale: boolean; error?: EngineError }> {
+    const mine = ++this.sequence;
+    // A newer request supersedes whatever is still streaming.
+    if (this.engine.store.state.status === 'generating') this.engine.interrupt();
+    await this.waitUntilFree(mine);
+    if (mine !== this.sequence) return { text: '', stale: true };
+
+    const splitter = new ThinkingSplitter();
+    let text = '';
+    let firstTokenAt: number | undefined;
+    try {
+      const stream = this.engine.streamChat({
+        messages: translationPrompt(request),
+        temperature: 0,
+        topP: 1,
+        maxTokens: Math.min(1024, 64 + request.source.length * 4),
+        enableThinking: false,
+      });
+      for await (const event of stream) {
+        if (event.type !== 'delta') continue;
+        if (mine !== this.sequence) {
+          this.engine.interrupt();
+          continue;
+        }
+        firstTokenAt ??= performance.now();
+        text = splitter.push(event.text).answer;
+        onProgress({ text, firstTokenAt });
+      }
+    } catch (raw) {
+      return { text, stale: mine !== this.sequence, error: toEngineError(raw) };
+    }
+    return { text: text.trim(), stale: mine !== this.sequence };
+  }
+
+  /** The engine answers one request at a time; wait for the one in progress to end. */
+  private async waitUntilFree(mine: number): Promise<void> {
+    const store = this.engine.store;
+    while (store.state.status === 'generating' && mine === this.sequence) {
+      await new Promise<void>((resolve) => store.addEventListener('change', () => resolve(), { once: true }));
+    }
+  }
+}

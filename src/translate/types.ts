@@ -1,0 +1,59 @@
+/**
+ * Live translation's shared vocabulary. A source (microphone, audio file, typed text, Web Speech)
+ * reports speech as it happens; recognition turns audio into hypotheses; the commit policy decides
+ * what is stable enough to show; the translator turns committed source text into captions.
+ */
+
+/** 16 kHz mono samples, the rate Whisper and Silero VAD expect. */
+export const SPEECH_SAMPLE_RATE = 16000;
+
+export type SourceKind = 'microphone' | 'file' | 'text' | 'web-speech';
+
+/** One stretch of speech found by voice activity detection. */
+export interface SpeechSegment {
+  /** Increasing per source session. */
+  id: number;
+  /** Milliseconds from the start of the source (file time for files, capture time for the mic). */
+  startMs: number;
+  endMs: number;
+  /** 16 kHz mono. */
+  audio: Float32Array;
+  /** performance.now() when the end of speech was detected: where latency figures start. */
+  detectedAt: number;
+}
+
+/** Text that arrives already recognised (typed, or from Web Speech). */
+export interface TextUtterance {
+  text: string;
+  /** False while the person is still speaking/typing (a partial). */
+  final: boolean;
+  language?: string;
+  detectedAt: number;
+}
+
+export type SourceErrorCode = 'microphone-denied' | 'microphone-missing' | 'file-unreadable' | 'vad-failed' | 'unsupported';
+
+export interface SourceError {
+  code: SourceErrorCode;
+  message: string;
+  hint: string;
+}
+
+export interface SourceListener {
+  /** Speech began (VAD): captions may show a "listening" cue. */
+  speechStart?(atMs: number): void;
+  /** The growing audio of the current utterance, about once a second, for partial recognition. */
+  partialAudio?(audioSoFar: Float32Array, segmentId: number): void;
+  /** Speech ended: one finished segment. */
+  speechEnd?(segment: SpeechSegment): void;
+  /** Text sources report text instead of audio. */
+  text?(utterance: TextUtterance): void;
+  error?(error: SourceError): void;
+}
+
+/** Every source of speech or text, behind one interface. */
+export interface SpeechSource {
+  readonly kind: SourceKind;
+  start(listener: SourceListener): Promise<void>;
+  stop(): Promise<void>;
+}

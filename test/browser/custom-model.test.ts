@@ -1,0 +1,188 @@
+/**
+ * Adding a model by URL in <aperto-model-manager>, as a person does it: typing the address into the
+ * "Add a model by URL" form and pressing "Add model". The CPU engine is real (wllama against the
+ * synthetic GGUF model of the local hub, test/support/local-hub.mjs); nothing is mocked.
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import type { ApertoModelManager } from '../../src/elements/model-manager/model-manager.js';
+import { CpuEngineClient } from '../../src/engine/cpu/cpu-engine-client.js';
+import { CpuModelLibrary } from '../../src/engine/cpu/cpu-library.js';
+import { EngineClient } from '../../src/engine/engine-client.js';
+import { GpuModelLibrary } from '../../src/engine/gpu-library.js';
+import type { ModelLibrary } from '../../src/engine/model-library.js';
+import { EngineStore } from '../../src/engine/store.js';
+import { SettingsStore } from '../../src/storage/settings.js';
+import '../../src/elements/model-manager/model-manager.define.js';
+import { accessibleName, deepQueryAll, deepText, findButton, waitFor } from '../support/dom.js';
+
+const SYNTHETIC_URL = new URL('/hub/gguf/synthetic.gguf', location.href).href;
+
+interface Mounted {
+  manager: ApertoModelManager;
+  settings: SettingsStore;
+}
+
+const databases: string[] = [];
+
+async function mount(library: ModelLibrary): Promise<Mounted> {
+  const database = `aperto-test-settings-${crypto.randomUUID()}`;
+  databases.push(database);
+  const settings = new SettingsStore(database, 'settings');
+  const manager = await fixture<ApertoModelManager>(
+    html`<aperto-model-manager .library=${library} .settings=${settings}></aperto-model-manager>`,
+  );
+  // Until the device is probed the catalog is empty; a card appearing later would prove nothing.
+  await waitFor(() => !deepText(manager).includes('Checking what this device can run'), 'the device probe');
+  await waitFor(() => cards(manager).length === library.entries().length, 'the catalog');
+  return { manager, settings };
+}
+
+function cards(manager: Element): Element[] {
+  return deepQueryAll(manager, 'aperto-model-card');
+}
+
+/** The text box of a form field, found by the words of its label. */
+function box(manager: Element, label: string): HTMLInputElement {
+  const found = deepQueryAll<HTMLLabelElement>(manager, 'label').find((l) => accessibleName(l).startsWith(label));
+  if (!found) throw new Error(`No field labelled “${label}”`);
+  return found.querySelector('input')!;
+}
+
+function type(input: HTMLInputElement, text: string): void {
+  input.focus();
+  input.value = text;
+  input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+}
+
+function formAlert(manager: Element): HTMLElement | undefined {
+  return deepQueryAll<HTMLElement>(manager, 'form [role="alert"]')[0];
+}
+
+/** Polls an asynchronous probe (IndexedDB reads) until it answers something truthy. */
+async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 10000): Promise<T> {
+  const start = performance.now();
+  for (;;) {
+    const value = await probe();
+    if (accept(value)) return value;
+    if (performance.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+afterEach(async () => {
+  for (const name of databases.splice(0)) indexedDB.deleteDatabase(name);
+});
+
+describe('adding a GGUF model by URL on the CPU engine', () => {
+  let client: CpuEngineClient;
+  let store: EngineStore;
+
+  beforeEach(() => {
+    store = new EngineStore('cpu');
+    client = new CpuEngineClient({ store });
+  });
+
+  afterEach(() => client.dispose());
+
+  it('refuses an address that is not a .gguf file with an alert saying why, adding no card', async () => {
+    const { manager } = await mount(new CpuModelLibrary(client));
+    const before = cards(manager).map((card) => card.getAttribute('data-model-id'));
+
+    type(box(manager, 'Model URL'), 'https://example.com/models/tiny-model.safetensors');
+    findButton(manager, 'Add model')!.click();
+    const alert = await waitFor(() => formAlert(manager), 'the alert');
+
+    expect(alert.textContent!.trim()).to.equal('The CPU engine runs GGUF models: the URL must point to a .gguf file.');
+    expect(cards(manager).map((card) => card.getAttribute('data-model-id'))).to.deep.equal(before);
+  });
+
+  it('adds a GGUF model as a highlighted card, marked "Added by URL", at the top of the catalog', async () => {
+    const library = new CpuModelLibrary(client);
+    const { manager } = await mount(library);
+    const curated = cards(manager).length;
+
+    type(box(manager, 'Model URL'), SYNTHETIC_URL);
+    findButton(manager, 'Add model')!.click();
+    await waitFor(() => cards(manager).length === curated + 1, 'the new card');
+
+    const first = cards(manager)[0];
+    expect(first.getAttribute('data-model-id')).to.equal('synthetic');
+    expect(first.shadowRoot!.querySelector('h3')!.textContent).to.equal('synthetic');
+    expect(first.hasAttribute('highlighted')).to.equal(true);
+    expect(deepText(first)).to.include('Added by URL');
+    expect(formAlert(manager)).to.equal(undefined);
+  });
+
+  it('empties the Model URL box once the model is added', async () => {
+    const { manager } = await mount(new CpuModelLibrary(client));
+    const url = box(manager, 'Model URL');
+
+    type(url, SYNTHETIC_URL);
+    findButton(manager, 'Add model')!.click();
+    await waitFor(() => cards(manager)[0]?.getAttribute('data-model-id') === 'synthetic', 'the new card');
+
+    expect(url.value).to.equal('');
+  });
+
+  it('loads the added model when its Load button is pressed, ending with the model ready', async () => {
+    const { manager } = await mount(new CpuModelLibrary(client));
+    type(box(manager, 'Model URL'), SYNTHETIC_URL);
+    findButton(manager, 'Add model')!.click();
+    const load = await waitFor(() => findButton(manager, 'Load synthetic GGUF'), 'the Load button of the new card');
+
+    load.click();
+    await waitFor(() => deepText(manager).includes('is loaded and ready'), 'the model to be ready');
+
+    expect(store.state).to.deep.equal({ status: 'ready', modelId: 'synthetic' });
+    expect(deepText(manager)).to.include('synthetic (GGUF) is loaded and ready');
+  });
+
+  it('saves the added model in the settings, so it is there after a reload', async () => {
+    const { manager, settings } = await mount(new CpuModelLibrary(client));
+
+    type(box(manager, 'Model URL'), SYNTHETIC_URL);
+    findButton(manager, 'Add model')!.click();
+    const saved = await eventually(() => settings.customModels(), (models) => models.length > 0, 'the saved model');
+
+    expect(saved).to.have.length(1);
+    expect(saved[0]).to.include({ engine: 'cpu', url: SYNTHETIC_URL });
+  });
+
+  it('does not save a model it refused', async () => {
+    const { manager, settings } = await mount(new CpuModelLibrary(client));
+
+    type(box(manager, 'Model URL'), 'https://example.com/models/tiny-model.safetensors');
+    findButton(manager, 'Add model')!.click();
+    await waitFor(() => formAlert(manager), 'the alert');
+
+    expect(await settings.customModels()).to.deep.equal([]);
+  });
+});
+
+describe('adding a model by URL on the GPU engine', () => {
+  let client: EngineClient;
+
+  beforeEach(() => {
+    client = new EngineClient({ store: new EngineStore(), appConfig: { model_list: [] } });
+  });
+
+  afterEach(() => client.dispose());
+
+  it('will not add a model without its library URL: the browser asks for the missing field', async () => {
+    const library = new GpuModelLibrary(client, []);
+    const { manager, settings } = await mount(library);
+    const libraryBox = box(manager, 'Library URL');
+    let refused = false;
+    libraryBox.addEventListener('invalid', () => (refused = true));
+
+    type(box(manager, 'Model URL'), 'https://huggingface.co/mlc-ai/Qwen3-0.6B-q4f16_1-MLC');
+    findButton(manager, 'Add model')!.click();
+    await manager.updateComplete;
+
+    expect(refused, 'the Library URL box was reported as invalid').to.equal(true);
+    expect(libraryBox.validity.valueMissing).to.equal(true);
+    expect(cards(manager)).to.have.length(0);
+    expect(library.entries()).to.have.length(0);
+    expect(await settings.customModels()).to.deep.equal([]);
+  });
+});

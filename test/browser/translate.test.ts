@@ -1,0 +1,113 @@
+/** <aperto-translate> with typed text, driven as a person would, replies from the scripted engine. */
+import { expect, fixture, html } from '@open-wc/testing';
+import type { ApertoTranslate } from '../../src/elements/translate/translate.js';
+import '../../src/elements/translate/translate.define.js';
+import { ScriptedEngine, tokensOf } from '../support/scripted-engine.js';
+import { deepQueryAll, deepText, findButton, waitFor } from '../support/dom.js';
+
+async function mount(engine: ScriptedEngine, attributes = html``) {
+  const element = await fixture<ApertoTranslate>(html`<aperto-translate .engine=${engine} to="it">${attributes}</aperto-translate>`);
+  await element.updateComplete;
+  return element;
+}
+
+async function typeAndTranslate(element: ApertoTranslate, text: string) {
+  const box = deepQueryAll<HTMLTextAreaElement>(element, 'textarea[aria-label="Text to translate"]')[0];
+  box.value = text;
+  box.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+  await element.updateComplete;
+  box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));
+}
+
+const translations = (element: Element) => deepQueryAll(element, '.translation, .line').map((el) => deepText(el));
+
+describe('<aperto-translate>', () => {
+  it('translates typed text with a greedy, non-thinking request into the chosen language', async () => {
+    const engine = new ScriptedEngine(() => ({ tokens: tokensOf('Buongiorno a tutti.'), delayMs: 5 })).ready();
+    const element = await mount(engine);
+
+    await typeAndTranslate(element, 'Good morning everyone.');
+    await waitFor(() => translations(element)[0] === 'Buongiorno a tutti.', 'the translation');
+
+    const request = engine.requests[0];
+    expect(request.messages[0].content).to.equal('Translate the following segment into Italian, without additional explanation.');
+    expect(request.messages.at(-1)).to.deep.equal({ role: 'user', content: 'Good morning everyone.' });
+    expect(request.temperature).to.equal(0);
+    expect(request.enableThinking).to.equal(false);
+    expect(deepText(element)).to.include('Good morning everyone.');
+  });
+
+  it('carries the last committed pairs as context for the next utterance', async () => {
+    const engine = new ScriptedEngine((req) => ({ tokens: [`IT(${req.messages.at(-1)!.content})`] })).ready();
+    const element = await mount(engine);
+
+    for (const line of ['one', 'two', 'three']) await typeAndTranslate(element, line);
+    await waitFor(() => translations(element).length === 3 && translations(element)[2] === 'IT(three)', 'three translations');
+
+    expect(engine.requests[2].messages.map((m) => m.content).slice(1)).to.deep.equal(['one', 'IT(one)', 'two', 'IT(two)', 'three']);
+  });
+
+  it('shows the last three captions in the HUD, white on black, with the source line small', async () => {
+    const engine = new ScriptedEngine((req) => ({ tokens: [`T:${req.messages.at(-1)!.content}`] })).ready();
+    const element = await mount(engine);
+    element.hud = true;
+    for (const line of ['a', 'b', 'c', 'd']) await typeAndTranslate(element, line);
+    await waitFor(() => deepText(element).includes('T:d'), 'the fourth caption');
+
+    const hud = deepQueryAll<HTMLElement>(element, '[part="hud"]')[0];
+    const captions = [...hud.querySelectorAll('[part="caption"]')].map((c) => c.textContent!.trim());
+    expect(captions).to.deep.equal(['T:b', 'T:c', 'T:d']);
+    expect(getComputedStyle(hud).backgroundColor).to.equal('rgb(0, 0, 0)');
+    const caption = hud.querySelector<HTMLElement>('[part="caption"]')!;
+    const source = hud.querySelector<HTMLElement>('.line-source')!;
+    expect(getComputedStyle(caption).color).to.equal('rgb(255, 255, 255)');
+    expect(parseFloat(getComputedStyle(source).fontSize)).to.be.lessThan(parseFloat(getComputedStyle(caption).fontSize));
+  });
+
+  it('sizes HUD captions from --aperto-caption-size', async () => {
+    const engine = new ScriptedEngine(() => ({ tokens: ['Ciao'] })).ready();
+    const element = await mount(engine);
+    element.hud = true;
+    element.style.setProperty('--aperto-caption-size', '50px');
+    await typeAndTranslate(element, 'Hi');
+
+    const caption = await waitFor(() => deepQueryAll<HTMLElement>(element, '[part="caption"]')[0], 'a caption');
+    expect(getComputedStyle(caption).fontSize).to.equal('50px');
+  });
+
+  it('shows latency figures per utterance', async () => {
+    const engine = new ScriptedEngine(() => ({ tokens: tokensOf('Uno due tre'), delayMs: 10 })).ready();
+    const element = await mount(engine);
+
+    await typeAndTranslate(element, 'One two three');
+    const complete = await waitFor(() => {
+      const cell = deepQueryAll(element, '[data-figure="complete"]')[0];
+      return cell && /\d+ ms/.test(cell.textContent!) && cell;
+    }, 'the figures');
+
+    expect(deepQueryAll(element, '[data-figure="first-token"]')[0].textContent).to.match(/\d+ ms/);
+    expect(complete.textContent).to.match(/\d+ ms/);
+  });
+
+  it('keeps the text and says what to do when no model is loaded', async () => {
+    const element = await mount(new ScriptedEngine());
+
+    await typeAndTranslate(element, 'Please keep this');
+    await waitFor(() => deepQueryAll(element, '[role="alert"]')[0], 'the error');
+
+    expect(deepText(element)).to.include('Please keep this');
+    expect(deepQueryAll(element, '[role="alert"]')[0].textContent).to.include('No model is loaded');
+  });
+
+  it('exports the figures as JSON', async () => {
+    const engine = new ScriptedEngine(() => ({ tokens: ['Ciao'] })).ready();
+    const element = await mount(engine);
+    await typeAndTranslate(element, 'Hi');
+    await waitFor(() => element.pipeline.utterances[0]?.status === 'done', 'the translation');
+
+    const figures = element.pipeline.figures();
+    expect(figures[0]).to.include({ id: 1, source: 'Hi', translation: 'Ciao' });
+    expect(figures[0].finalToCompleteMs).to.be.a('number');
+    expect(findButton(element, 'Export figures (JSON)')).to.exist;
+  });
+});
