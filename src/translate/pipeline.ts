@@ -4,6 +4,7 @@
  * request at a time); every utterance keeps its own latency figures.
  */
 import type { ChatEngine } from '../engine/chat-engine.js';
+import { normalizedErasure } from './commit-policy.js';
 import { Translator, type TranslationPair } from './translator.js';
 import type { SourceError, SpeechSource, TextUtterance } from './types.js';
 
@@ -36,13 +37,6 @@ export interface Utterance {
   status: UtteranceStatus;
   error?: string;
   figures: UtteranceFigures;
-}
-
-/** Words, or characters for scripts written without spaces. */
-export function captionTokens(text: string): string[] {
-  const trimmed = text.trim();
-  if (!trimmed) return [];
-  return /\s/.test(trimmed) ? trimmed.split(/\s+/) : [...trimmed];
 }
 
 export class TranslationPipeline extends EventTarget {
@@ -148,7 +142,7 @@ export class TranslationPipeline extends EventTarget {
       figures: {
         ...this.current(utterance).figures,
         finalToCompleteMs: performance.now() - finalAt,
-        translationErasure: erasureOf(displays),
+        translationErasure: normalizedErasure(displays),
       },
     });
   }
@@ -178,23 +172,4 @@ export class TranslationPipeline extends EventTarget {
   private changed(): void {
     this.dispatchEvent(new Event('change'));
   }
-}
-
-/**
- * Normalized erasure of a sequence of displayed texts: tokens that were shown and then taken away,
- * divided by the final length. Growing text has none; a rewritten ending counts what was removed.
- */
-export function erasureOf(displays: readonly string[]): number {
-  let erased = 0;
-  for (let i = 1; i < displays.length; i++) {
-    const before = captionTokens(displays[i - 1]);
-    const after = captionTokens(displays[i]);
-    let common = 0;
-    while (common < before.length && common < after.length && before[common] === after[common]) common++;
-    // The last shown token may just be growing ("Hel" → "Hello"); that is not an erasure.
-    const growing = common === before.length - 1 && after[common]?.startsWith(before[common]);
-    erased += before.length - common - (growing ? 1 : 0);
-  }
-  const final = captionTokens(displays[displays.length - 1] ?? '').length;
-  return final ? erased / final : 0;
 }
