@@ -240,27 +240,10 @@ class StableCaption {
  * utterance so far, re-recognised from its growing audio). A token is committed once two
  * consecutive hypotheses agree on it and on everything before it.
  */
-export class LocalAgreement {
-  private readonly caption = new StableCaption();
-  private done = false;
-
-  /** Offer the newest partial hypothesis. Ignored after `finalize` (a late partial is stale). */
-  update(hypothesis: string): CaptionSnapshot {
-    if (!this.done) this.caption.offer(tokenize(hypothesis));
-    return this.caption.snapshot;
-  }
-
-  /**
-   * End of speech: commit everything. The recogniser's final text wins even where it contradicts
-   * committed text (that shows up in `erasure`); without one, the current display is committed.
-   */
-  finalize(finalText?: string): CaptionSnapshot {
-    if (this.done) return this.caption.snapshot;
-    this.done = true;
-    if (finalText === undefined) this.caption.commitTail();
-    else this.caption.replaceWith(tokenize(finalText));
-    return this.caption.snapshot;
-  }
+/** What both policies show: the caption so far, whether the utterance is over, and its erasure. */
+abstract class CaptionPolicy {
+  protected readonly caption = new StableCaption();
+  protected done = false;
 
   get snapshot(): CaptionSnapshot {
     return this.caption.snapshot;
@@ -283,6 +266,28 @@ export class LocalAgreement {
   }
 }
 
+export class LocalAgreement extends CaptionPolicy {
+
+  /** Offer the newest partial hypothesis. Ignored after `finalize` (a late partial is stale). */
+  update(hypothesis: string): CaptionSnapshot {
+    if (!this.done) this.caption.offer(tokenize(hypothesis));
+    return this.caption.snapshot;
+  }
+
+  /**
+   * End of speech: commit everything. The recogniser's final text wins even where it contradicts
+   * committed text (that shows up in `erasure`); without one, the current display is committed.
+   */
+  finalize(finalText?: string): CaptionSnapshot {
+    if (this.done) return this.caption.snapshot;
+    this.done = true;
+    if (finalText === undefined) this.caption.commitTail();
+    else this.caption.replaceWith(tokenize(finalText));
+    return this.caption.snapshot;
+  }
+
+}
+
 // ——— Translation ———
 
 interface PendingRequest {
@@ -296,12 +301,10 @@ interface PendingRequest {
  * source, is committed whole. Requests are numbered so a slow, superseded result never overwrites
  * a newer one.
  */
-export class TranslationCommitter {
-  private readonly caption = new StableCaption();
+export class TranslationCommitter extends CaptionPolicy {
   private readonly pending = new Map<number, PendingRequest>();
   private lastIssued = 0;
   private newestApplied = 0;
-  private done = false;
 
   /** Number a translation request for `source` (the committed source text); pass it back to `apply`. */
   request(source: string, options: TranslationRequestOptions = {}): number {
@@ -342,23 +345,4 @@ export class TranslationCommitter {
     return this.caption.snapshot;
   }
 
-  get snapshot(): CaptionSnapshot {
-    return this.caption.snapshot;
-  }
-
-  get committed(): string {
-    return this.caption.snapshot.committed;
-  }
-
-  get tail(): string {
-    return this.caption.snapshot.tail;
-  }
-
-  get finished(): boolean {
-    return this.done;
-  }
-
-  get erasure(): ErasureStats {
-    return this.caption.erasure;
-  }
 }

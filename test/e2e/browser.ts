@@ -70,3 +70,14 @@ export async function clickButton(page: Page, name: string | RegExp): Promise<vo
   }, pattern);
   if (!clicked) throw new Error(`No enabled button named ${String(name)}`);
 }
+
+/** Poll `probe` until `ok` accepts its value (page state changes asynchronously). */
+export async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (ok(value)) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { clickButton, launchChromium, recordPageErrors, visibleText, waitForElement } from './browser.js';
+import { clickButton, launchChromium, recordPageErrors, until, visibleText, waitForElement } from './browser.js';
 
 const appUrl = inject('appUrl');
 const modelUrl = `${appUrl}hub/gguf/synthetic.gguf`;
@@ -30,16 +30,6 @@ function replyState(page: Page): Promise<{ streaming: boolean; stopped: boolean;
       figures: last?.querySelector('[aria-label="Speed figures"]')?.textContent ?? '',
     };
   });
-}
-
-async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 async function send(page: Page, text: string): Promise<void> {

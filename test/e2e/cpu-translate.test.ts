@@ -4,20 +4,10 @@
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { clickButton, launchChromium, recordPageErrors, visibleText, waitForElement } from './browser.js';
+import { clickButton, launchChromium, recordPageErrors, until, visibleText, waitForElement } from './browser.js';
 
 const appUrl = inject('appUrl');
 const modelUrl = `${appUrl}hub/gguf/synthetic.gguf`;
-
-async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('translating typed text with a CPU model, without a GPU', () => {
   let browser: Browser;

@@ -17,15 +17,6 @@ export const chatSettingsStyles = css`
   .wide {
     grid-column: 1 / -1;
   }
-  textarea,
-  input[type='number'] {
-    font: inherit;
-    padding: 0.35rem 0.5rem;
-    border-radius: 8px;
-    border: 1px solid var(--_border);
-    background: var(--_bg);
-    color: var(--_fg);
-  }
   .switch {
     display: flex;
     align-items: center;

@@ -53,12 +53,6 @@ export const modelManagerStyles = css`
     margin-bottom: 0.8rem;
   }
   input[type='search'] {
-    font: inherit;
-    padding: 0.4rem 0.6rem;
-    border-radius: 8px;
-    border: 1px solid var(--_border);
-    background: var(--_bg);
-    color: var(--_fg);
     min-width: min(100%, 16rem);
   }
   table {
@@ -88,14 +82,6 @@ export const modelManagerStyles = css`
     grid-template-columns: auto 1fr;
     align-items: center;
     margin-block: 0.3rem;
-  }
-  form.custom input {
-    font: inherit;
-    padding: 0.4rem 0.6rem;
-    border-radius: 8px;
-    border: 1px solid var(--_border);
-    background: var(--_bg);
-    color: var(--_fg);
   }
   form.custom button {
     justify-self: start;

@@ -46,6 +46,17 @@ export const tokens = css`
   button.danger {
     color: var(--_danger);
   }
+  /* Text fields look the same in every element. */
+  input:not([type='checkbox'], [type='radio'], [type='file']),
+  select,
+  textarea {
+    font: inherit;
+    padding: 0.4rem 0.6rem;
+    border-radius: 8px;
+    border: 1px solid var(--_border);
+    background: var(--_bg);
+    color: var(--_fg);
+  }
   button:disabled {
     opacity: 0.55;
     cursor: not-allowed;

@@ -24,15 +24,6 @@ export const translateStyles = css`
     align-items: center;
     gap: 0.4rem;
   }
-  select,
-  textarea {
-    font: inherit;
-    padding: 0.35rem 0.5rem;
-    border-radius: 8px;
-    border: 1px solid var(--_border);
-    background: var(--_bg);
-    color: var(--_fg);
-  }
   form.input {
     display: grid;
     grid-template-columns: 1fr auto;

@@ -6,22 +6,16 @@
  */
 import type { CatalogEntry } from '../catalog.js';
 
-interface CpuModelSpec {
-  id: string;
-  name: string;
+type CpuModelSpec = Pick<
+  CatalogEntry,
+  'id' | 'name' | 'family' | 'maker' | 'country' | 'licence' | 'parametersB' | 'quantization' | 'weightBits' | 'contextWindow'
+> & {
+  /** The GGUF file on the hub. */
   url: string;
-  family: string;
-  maker: string;
-  country: string;
-  licence: string;
-  parametersB: number;
-  quantization: string;
-  weightBits: number;
   approxMB: number;
-  contextWindow: number;
   reasoning?: boolean;
   general?: boolean;
-}
+};
 
 const HF = 'https://huggingface.co';
 
