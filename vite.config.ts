@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vite';
 
 /**
@@ -10,6 +11,16 @@ const crossOriginIsolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * vad-web's MicVAD finds its AudioWorklet and its Silero model by appending their file names to one
+ * folder URL, so in the build the two keep their own names, side by side, in a folder named after
+ * the vad-web version (a new version gets new URLs, so no cache serves old files). The worklet is
+ * under Vite's inline limit, and a data: URL has no folder, so it is never inlined.
+ * src/translate/audio/vad-assets.ts references both and checks at run time that they line up.
+ */
+const VAD_WEB_FILES = /(?:^|[\\/])(?:silero_vad_v5\.onnx|vad\.worklet\.bundle\.min\.js)$/;
+const vadWebVersion = JSON.parse(readFileSync(new URL('./node_modules/@ricky0123/vad-web/package.json', import.meta.url), 'utf8')).version;
+
 export default defineConfig({
   // 127.0.0.1 rather than "localhost": a secure context for WebGPU, and one fixed address to print.
   server: { host: '127.0.0.1', port: 5173, headers: crossOriginIsolation },
@@ -19,5 +30,14 @@ export default defineConfig({
     target: 'es2022',
     // web-llm is one large module (~6 MB); there is nothing to gain from the size warning.
     chunkSizeWarningLimit: 8000,
+    assetsInlineLimit: (file) => (VAD_WEB_FILES.test(file) ? false : undefined),
+    rolldownOptions: {
+      output: {
+        assetFileNames: (asset) =>
+          asset.names.some((name) => VAD_WEB_FILES.test(name))
+            ? `assets/vad-web-${vadWebVersion}/[name][extname]`
+            : 'assets/[name]-[hash][extname]',
+      },
+    },
   },
 });

@@ -1,0 +1,128 @@
+/**
+ * The real Silero v5 model on the fixture the fake microphone plays: two sentences spoken by
+ * espeak-ng with exactly one second of silence between them (see test/support/speech-fixtures.mjs).
+ * The microphone and the file source each hear it once, in `before`; the tests read what they
+ * reported.
+ */
+import { expect } from '@open-wc/testing';
+import { FileSource } from '../../src/translate/audio/file-source.js';
+import { MicrophoneSource } from '../../src/translate/audio/microphone-source.js';
+import { CAPTION_VAD_TUNING, FRAME_SAMPLES, MS_PER_FRAME, PRE_SPEECH_PAD_FRAMES } from '../../src/translate/audio/vad-tuning.js';
+import { SPEECH_SAMPLE_RATE } from '../../src/translate/types.js';
+import { waitFor } from '../support/dom.js';
+import { recordEvents, sleep, speechFixture, type Recording, type SpeechFixtureLayout } from './record-events.js';
+
+const PAD_MS = PRE_SPEECH_PAD_FRAMES * MS_PER_FRAME;
+const REDEMPTION_MS = Math.floor(CAPTION_VAD_TUNING.redemptionMs / MS_PER_FRAME) * MS_PER_FRAME;
+/**
+ * Three 32 ms frames. Silero decides per frame, so a boundary is on the frame grid (up to one frame
+ * off the true instant), and its probability rises or falls over a frame or two at the edges of
+ * speech (measured here: onsets 30–56 ms late, ends 38 ms after the redemption time).
+ */
+const FRAME_TOLERANCE_MS = 3 * MS_PER_FRAME;
+
+describe('cutting speech at pauses, with the real Silero model', () => {
+  let fixture: SpeechFixtureLayout;
+  let mic: Recording;
+  let file: Recording;
+
+  before(async function () {
+    this.timeout(120_000);
+    fixture = await speechFixture();
+
+    const microphone = new MicrophoneSource();
+    // Loaded beforehand, so capture begins right after getUserMedia starts the fake device's file.
+    await microphone.prepare();
+    mic = recordEvents();
+    await microphone.start(mic.listener);
+    await waitFor(() => mic.segments.length >= 2 || mic.errors.length > 0, 'two utterances from the microphone', fixture.durationMs + 20_000);
+    await sleep(1500); // anything more (a third segment) would show up now; after the file the device is silent
+    await microphone.stop();
+
+    file = recordEvents();
+    const source = new FileSource(fixture.url);
+    await source.start(file.listener);
+    await source.finished;
+  });
+
+  it('the microphone finds exactly two utterances, split at the one-second pause', () => {
+    const [pause] = fixture.pauses;
+
+    expect(mic.errors).to.deep.equal([]);
+    expect(mic.segments).to.have.length(2);
+    const [first, second] = mic.segments;
+    // Capture time runs behind file time (the fake device starts playing at getUserMedia, a moment
+    // before the first frame reaches Silero), which only makes these times earlier: the end of the
+    // first utterance still falls after the pause starts (its ~400 ms end-of-speech wait) and before
+    // the pause ends, and the second utterance starts (its 192 ms pad included) inside the pause.
+    expect(first.endMs).to.be.greaterThan(pause.startMs - 500).and.lessThan(pause.endMs);
+    expect(second.startMs).to.be.greaterThan(pause.startMs).and.lessThan(pause.endMs);
+    expect(second.startMs).to.be.greaterThan(first.endMs);
+    console.log(
+      `microphone: [${first.startMs}, ${first.endMs}] [${second.startMs}, ${second.endMs}] ms; ` +
+        `pause [${pause.startMs.toFixed(0)}, ${pause.endMs.toFixed(0)}] ms of file time`,
+    );
+  });
+
+  it('the file source puts the boundaries where the speech and the pause really are', () => {
+    const [one, two] = fixture.speech;
+
+    expect(file.errors).to.deep.equal([]);
+    expect(file.segments).to.have.length(2);
+    const [first, second] = file.segments;
+    // Starts: the onset frame, less the pre-speech pad. Ends: the last speech, plus the silence that
+    // ended it (redemption). File time is exact, so these are tight.
+    expect(first.startMs + PAD_MS).to.be.closeTo(one.startMs, FRAME_TOLERANCE_MS);
+    expect(second.startMs + PAD_MS).to.be.closeTo(two.startMs, FRAME_TOLERANCE_MS);
+    expect(first.endMs - REDEMPTION_MS).to.be.closeTo(one.endMs, FRAME_TOLERANCE_MS);
+    expect(second.endMs - REDEMPTION_MS).to.be.closeTo(two.endMs, FRAME_TOLERANCE_MS);
+    console.log(`file: [${first.startMs}, ${first.endMs}] [${second.startMs}, ${second.endMs}] ms`);
+  });
+
+  it('the file source gives the same two segments as the microphone', () => {
+    expect(file.segments).to.have.length(2);
+    expect(mic.segments).to.have.length(2);
+    // The one unknown: how far into the file capture began. Take it from the first start, then every
+    // other boundary must agree. The microphone path adds the browser's voice processing (gain
+    // control lifts a soft onset) and a frame grid at another phase, so allow three frames.
+    const lag = file.segments[0].startMs - mic.segments[0].startMs;
+    expect(lag).to.be.within(0, 700);
+    const aligned = mic.segments.map((s) => [s.startMs + lag, s.endMs + lag]).flat();
+    const expected = file.segments.map((s) => [s.startMs, s.endMs]).flat();
+    aligned.forEach((ms, i) => expect(ms).to.be.closeTo(expected[i], FRAME_TOLERANCE_MS));
+    console.log(`capture began ${lag} ms into the file`);
+  });
+
+  it('reports start, partials about once a second, and end, for one utterance at a time', () => {
+    for (const run of [mic, file]) {
+      expect(run.order.join(' ')).to.match(/^start (partial )+end start (partial )+end$/);
+      expect(run.segments.map((s) => s.id)).to.deep.equal([1, 2]);
+      for (const segment of run.segments) {
+        const partials = run.partials.filter((p) => p.segmentId === segment.id);
+        const seconds = segment.audio.length / SPEECH_SAMPLE_RATE;
+        expect(partials.length).to.be.within(Math.floor(seconds) - 1, Math.ceil(seconds));
+        // Each partial is the utterance so far, grown by a second (rounded up to whole frames).
+        partials.forEach((p, i) => {
+          const grown = p.samples - (i === 0 ? 0 : partials[i - 1].samples);
+          expect(grown).to.be.within(SPEECH_SAMPLE_RATE, SPEECH_SAMPLE_RATE + FRAME_SAMPLES);
+        });
+        expect(partials.at(-1)!.samples).to.be.lessThan(segment.audio.length);
+      }
+    }
+  });
+
+  it('speech starts are reported at the onset, inside the segment, after its pad', () => {
+    for (const run of [mic, file]) {
+      run.segments.forEach((segment, i) => expect(run.starts[i].atMs).to.equal(segment.startMs + PAD_MS));
+    }
+  });
+
+  it('each segment carries its 16 kHz audio, exactly as long as its start-to-end span', () => {
+    for (const segment of [...mic.segments, ...file.segments]) {
+      expect(segment.audio.length).to.equal(((segment.endMs - segment.startMs) * SPEECH_SAMPLE_RATE) / 1000);
+      const peak = segment.audio.reduce((max, x) => Math.max(max, Math.abs(x)), 0);
+      expect(peak).to.be.greaterThan(0.05); // speech, not silence
+      expect(segment.detectedAt).to.be.greaterThan(0).and.at.most(performance.now());
+    }
+  });
+});
