@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { clickButton, launchChromium, recordPageErrors, until, visibleText, waitForElement } from './browser.js';
 
 const appUrl = inject('appUrl');
-const modelUrl = `${appUrl}hub/gguf/synthetic.gguf`;
+// Another origin, like the real hub: downloads must work on a cross-origin isolated page.
+const modelUrl = `${inject('crossOriginHubUrl')}gguf/synthetic.gguf`;
 
 /** Text of the last reply on screen. */
 function lastReply(page: Page): Promise<string> {
@@ -59,7 +60,7 @@ describe('chatting with a CPU model, without a GPU', () => {
   });
   afterAll(() => browser?.close());
 
-  it('loads the model named by the link from the hub, showing download progress', async () => {
+  it('loads the model named by the link from the hub (another origin), showing download progress', async () => {
     await page.goto(`${appUrl}?model=${encodeURIComponent(modelUrl)}#/models`);
     const card = await waitForElement(page, 'aperto-model-card[highlighted]');
     const load = await card.$('pierce/button.primary');
@@ -76,6 +77,7 @@ describe('chatting with a CPU model, without a GPU', () => {
     clearInterval(watching);
 
     expect(seen.some((text) => /Downloading weights/.test(text) && /\d+ %/.test(text))).toBe(true);
+    expect(await page.evaluate(() => crossOriginIsolated), 'COOP/COEP are on, so llama.cpp may use threads').toBe(true);
     expect(await visibleText(page)).toContain('State: ready');
   });
 
@@ -143,7 +145,7 @@ describe('chatting with a CPU model, without a GPU', () => {
     await clickButton(page, /^Load synthetic/);
     await until(() => visibleText(page), (text) => text.includes('is loaded and ready'), 'the model to be ready');
 
-    const log: string[] = await page.evaluate(async (url) => (await fetch(url)).json(), `${appUrl}hub/__log`);
+    const log: string[] = await page.evaluate(async (url) => (await fetch(url)).json(), `${inject('crossOriginHubUrl')}__log`);
     expect(log.filter((line) => line === 'GET /hub/gguf/synthetic.gguf')).toHaveLength(1);
   });
 });

@@ -3,6 +3,7 @@
  * port of 127.0.0.1, the way a visitor gets it, with the local stand-in hub mounted at /hub/. The URL
  * reaches the tests through `inject('appUrl')`.
  */
+import { createServer, type Server } from 'node:http';
 import { build, preview, type PreviewServer } from 'vite';
 import type { TestProject } from 'vitest/node';
 import { createLocalHub } from '../support/local-hub.mjs';
@@ -10,10 +11,13 @@ import { createLocalHub } from '../support/local-hub.mjs';
 declare module 'vitest' {
   export interface ProvidedContext {
     appUrl: string;
+    /** The same stand-in hub on another port: a different origin, as the real hub is. */
+    crossOriginHubUrl: string;
   }
 }
 
 let server: PreviewServer | undefined;
+let hubServer: Server | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
   const outDir = 'dist-e2e';
@@ -44,8 +48,21 @@ export async function setup(project: TestProject): Promise<void> {
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('The preview server has no port');
   project.provide('appUrl', `http://127.0.0.1:${address.port}/`);
+
+  const crossOriginHub = createLocalHub();
+  hubServer = createServer((req, res) => {
+    if (!crossOriginHub.handle(req, res)) {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise<void>((resolve) => hubServer!.listen(0, '127.0.0.1', resolve));
+  const hubAddress = hubServer.address();
+  if (!hubAddress || typeof hubAddress === 'string') throw new Error('The hub server has no port');
+  project.provide('crossOriginHubUrl', `http://127.0.0.1:${hubAddress.port}/hub/`);
 }
 
 export async function teardown(): Promise<void> {
   await server?.close();
+  await new Promise((resolve) => (hubServer ? hubServer.close(resolve) : resolve(undefined)));
 }
