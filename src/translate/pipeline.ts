@@ -4,11 +4,26 @@
  * request at a time); every utterance keeps its own latency figures.
  */
 import type { ChatEngine } from '../engine/chat-engine.js';
-import { normalizedErasure } from './commit-policy.js';
+import { LocalAgreement, TranslationCommitter, normalizedErasure } from './commit-policy.js';
 import { Translator, type TranslationPair } from './translator.js';
-import type { SourceError, SpeechSource, TextUtterance } from './types.js';
+import type { SourceError, SpeechSegment, SpeechSource, TextUtterance } from './types.js';
 
-export type UtteranceStatus = 'translating' | 'done' | 'error';
+/** What the pipeline needs from speech recognition (Whisper in a worker, or a script in tests). */
+export interface Recognizer {
+  transcribe(audio: Float32Array, language?: string): Promise<{ text: string; language?: string }>;
+}
+
+/** Per audio utterance: what recognition and translation have settled on so far. */
+interface Listening {
+  utteranceId: number;
+  agreement: LocalAgreement;
+  committer: TranslationCommitter;
+  /** A partial recognition in flight: later partials are skipped rather than queued. */
+  recognising: boolean;
+  translatedSource: string;
+}
+
+export type UtteranceStatus = 'listening' | 'translating' | 'done' | 'error';
 
 export interface Caption {
   /** Stable text. */
@@ -49,6 +64,9 @@ export class TranslationPipeline extends EventTarget {
   private source?: SpeechSource;
   private nextId = 1;
   private queue: Promise<void> = Promise.resolve();
+  private listening?: Listening;
+  /** Turns audio into text; needed only for audio sources. */
+  recognizer?: Recognizer;
 
   constructor(engine: ChatEngine) {
     super();
@@ -64,6 +82,9 @@ export class TranslationPipeline extends EventTarget {
     this.source = source;
     await source.start({
       text: (utterance) => this.onText(utterance),
+      speechStart: () => this.onSpeechStart(),
+      partialAudio: (audio) => void this.onPartialAudio(audio),
+      speechEnd: (segment) => void this.onSpeechEnd(segment),
       error: (error) => this.onSourceError(error),
     });
   }
@@ -147,6 +168,136 @@ export class TranslationPipeline extends EventTarget {
     });
   }
 
+  // ——— Audio: recognition with LocalAgreement-2, re-translation on newly committed source text ———
+
+  private onSpeechStart(): void {
+    if (!this.recognizer) return;
+    const utterance: Utterance = {
+      id: this.nextId++,
+      source: { committed: '', tail: '' },
+      sourceLanguage: this.from,
+      translation: { committed: '', tail: '' },
+      targetLanguage: this.to,
+      status: 'listening',
+      figures: {},
+    };
+    this.utterances = [...this.utterances, utterance];
+    this.listening = {
+      utteranceId: utterance.id,
+      agreement: new LocalAgreement(),
+      committer: new TranslationCommitter(),
+      recognising: false,
+      translatedSource: '',
+    };
+    this.changed();
+  }
+
+  private async onPartialAudio(audio: Float32Array): Promise<void> {
+    const listening = this.listening;
+    if (!listening || !this.recognizer || listening.recognising) return;
+    listening.recognising = true;
+    try {
+      const { text, language } = await this.recognizer.transcribe(audio.slice(), this.from);
+      if (this.listening !== listening || listening.agreement.finished) return;
+      const source = listening.agreement.update(text);
+      this.patch(listening.utteranceId, { source, ...(language && !this.from ? { sourceLanguage: language } : {}) });
+      // Translate again only when the stable part of the source grew.
+      if (source.committed.trim() && source.committed !== listening.translatedSource) {
+        listening.translatedSource = source.committed;
+        void this.retranslate(listening, source.committed, false);
+      }
+    } catch {
+      // A failed partial is not worth a message: the final recognition follows at end of speech.
+    } finally {
+      listening.recognising = false;
+    }
+  }
+
+  private async onSpeechEnd(segment: SpeechSegment): Promise<void> {
+    const listening = this.listening;
+    if (!listening || !this.recognizer) return;
+    this.listening = undefined;
+    let text: string;
+    let language: string | undefined;
+    try {
+      ({ text, language } = await this.recognizer.transcribe(segment.audio, this.from));
+    } catch (error) {
+      const message = (error as { message?: string }).message ?? String(error);
+      const hint = (error as { hint?: string }).hint ?? '';
+      this.patch(listening.utteranceId, { status: 'error', error: `${message} ${hint}`.trim() });
+      return;
+    }
+    const finalAt = performance.now();
+    const source = listening.agreement.finalize(text);
+    const utterance = this.utterances.find((u) => u.id === listening.utteranceId);
+    this.patch(listening.utteranceId, {
+      source,
+      status: 'translating',
+      ...(language && !this.from ? { sourceLanguage: language } : {}),
+      figures: { ...utterance?.figures, speechEndToFinalMs: finalAt - segment.detectedAt },
+    });
+    if (!text.trim()) {
+      this.utterances = this.utterances.filter((u) => u.id !== listening.utteranceId);
+      this.changed();
+      return;
+    }
+    this.queue = this.queue.then(() => this.retranslate(listening, source.committed + source.tail, true, finalAt));
+    await this.queue;
+  }
+
+  /** Translate the committed source; the committer decides what of the result is stable. */
+  private async retranslate(listening: Listening, source: string, endOfSpeech: boolean, finalAt?: number): Promise<void> {
+    const current = () => this.utterances.find((u) => u.id === listening.utteranceId);
+    const utterance = current();
+    if (!utterance) return;
+    const status = this.translator.engine.store.state.status;
+    if (status !== 'ready' && status !== 'generating') {
+      this.patch(listening.utteranceId, { status: 'error', error: 'No model is loaded. Load one in Models; the recognised text is kept here.' });
+      return;
+    }
+    const seq = listening.committer.request(source, { endOfSpeech });
+    const result = await this.translator.translate(
+      { source, from: utterance.sourceLanguage, to: utterance.targetLanguage, context: this.context(utterance) },
+      ({ text, firstTokenAt }) => {
+        const committed = listening.committer.committed;
+        const tail = text.startsWith(committed) ? text.slice(committed.length) : listening.committer.tail;
+        const figures = current()?.figures ?? {};
+        this.patch(listening.utteranceId, {
+          translation: { committed, tail },
+          ...(endOfSpeech && finalAt && firstTokenAt && figures.finalToFirstTokenMs === undefined
+            ? { figures: { ...figures, finalToFirstTokenMs: firstTokenAt - finalAt } }
+            : {}),
+        });
+      },
+    );
+    if (result.stale) return;
+    if (result.error) {
+      this.patch(listening.utteranceId, { status: 'error', error: `${result.error.message} ${result.error.hint}` });
+      return;
+    }
+    listening.committer.apply(seq, result.text);
+    const translation = { ...listening.committer.snapshot };
+    if (!endOfSpeech) {
+      this.patch(listening.utteranceId, { translation });
+      return;
+    }
+    const figures = current()?.figures ?? {};
+    this.patch(listening.utteranceId, {
+      status: 'done',
+      translation,
+      figures: {
+        ...figures,
+        ...(finalAt ? { finalToCompleteMs: performance.now() - finalAt } : {}),
+        translationErasure: listening.committer.erasure.normalized,
+      },
+    });
+  }
+
+  private patch(id: number, patch: Partial<Utterance>): void {
+    this.utterances = this.utterances.map((u) => (u.id === id ? { ...u, ...patch } : u));
+    this.changed();
+  }
+
   /** The last one or two finished pairs, for consistent names and terms. */
   private context(utterance: Utterance): TranslationPair[] {
     return this.utterances
@@ -160,8 +311,7 @@ export class TranslationPipeline extends EventTarget {
   }
 
   private update(utterance: Utterance, patch: Partial<Utterance>): void {
-    this.utterances = this.utterances.map((u) => (u.id === utterance.id ? { ...u, ...patch } : u));
-    this.changed();
+    this.patch(utterance.id, patch);
   }
 
   private onSourceError(error: SourceError): void {

@@ -1,0 +1,108 @@
+/**
+ * The audio path of the translation pipeline with a scripted recogniser (Whisper's weights cannot
+ * be downloaded here) and the scripted engine: partial hypotheses → LocalAgreement-2 → translation
+ * of the committed source → final recognition → final translation, with figures.
+ */
+import { describe, expect, it } from 'vitest';
+import { TranslationPipeline, type Recognizer } from '../../src/translate/pipeline.js';
+import type { SourceListener, SpeechSource } from '../../src/translate/types.js';
+import { ScriptedEngine } from '../support/scripted-engine.js';
+
+class ScriptedSource implements SpeechSource {
+  readonly kind = 'microphone' as const;
+  listener!: SourceListener;
+  async start(listener: SourceListener) {
+    this.listener = listener;
+  }
+  async stop() {}
+}
+
+/** Answers each transcription with the next scripted hypothesis (the last one is the final). */
+function scriptedRecognizer(hypotheses: string[], fail?: Error): Recognizer & { calls: number } {
+  const recognizer = {
+    calls: 0,
+    async transcribe() {
+      const text = hypotheses[Math.min(recognizer.calls, hypotheses.length - 1)];
+      recognizer.calls++;
+      if (fail && recognizer.calls === hypotheses.length) throw fail;
+      return { text, language: 'en' };
+    },
+  };
+  return recognizer;
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+async function speak(source: ScriptedSource, partials: number) {
+  source.listener.speechStart?.(0);
+  for (let i = 0; i < partials; i++) {
+    source.listener.partialAudio?.(new Float32Array(16000 * (i + 1)), 1);
+    await settle();
+  }
+  source.listener.speechEnd?.({ id: 1, startMs: 0, endMs: 3000, audio: new Float32Array(48000), detectedAt: performance.now() });
+  await settle();
+  await settle();
+}
+
+describe('translation pipeline, audio path', () => {
+  it('commits the agreed prefix of partials, translates it, and finishes with the final recognition', async () => {
+    const engine = new ScriptedEngine((req) => ({ tokens: [`[it] ${req.messages.at(-1)!.content}`] })).ready();
+    const pipeline = new TranslationPipeline(engine);
+    pipeline.to = 'it';
+    pipeline.recognizer = scriptedRecognizer(['I want', 'I want to go', 'I want to go home', 'I want to go home.']);
+    const source = new ScriptedSource();
+    await pipeline.start(source);
+
+    await speak(source, 3);
+
+    const [utterance] = pipeline.utterances;
+    expect(utterance.source).toEqual({ committed: 'I want to go home.', tail: '' });
+    expect(utterance.status).toBe('done');
+    expect(utterance.translation.committed + utterance.translation.tail).toBe('[it] I want to go home.');
+    expect(engine.requests.map((r) => r.messages.at(-1)!.content)).toEqual(['I want', 'I want to go', 'I want to go home.']);
+    expect(utterance.figures.speechEndToFinalMs).toBeGreaterThanOrEqual(0);
+    expect(utterance.figures.finalToCompleteMs).toBeGreaterThan(0);
+    expect(utterance.figures.translationErasure).toBeLessThanOrEqual(0.2);
+  });
+
+  it('keeps the recognised text and says so when no model is loaded', async () => {
+    const pipeline = new TranslationPipeline(new ScriptedEngine());
+    pipeline.recognizer = scriptedRecognizer(['Hello there']);
+    const source = new ScriptedSource();
+    await pipeline.start(source);
+
+    await speak(source, 0);
+
+    const [utterance] = pipeline.utterances;
+    expect(utterance.source.committed).toBe('Hello there');
+    expect(utterance.status).toBe('error');
+    expect(utterance.error).toContain('No model is loaded');
+  });
+
+  it('reports a recognition failure at the end of speech on the utterance, keeping earlier captions', async () => {
+    const engine = new ScriptedEngine(() => ({ tokens: ['ok'] })).ready();
+    const pipeline = new TranslationPipeline(engine);
+    pipeline.recognizer = scriptedRecognizer(['first', 'first words'], Object.assign(new Error('Speech recognition failed on this utterance.'), { hint: 'Try speaking again.' }));
+    const source = new ScriptedSource();
+    await pipeline.start(source);
+
+    await speak(source, 1);
+
+    const [utterance] = pipeline.utterances;
+    expect(utterance.status).toBe('error');
+    expect(utterance.error).toBe('Speech recognition failed on this utterance. Try speaking again.');
+  });
+
+  it('drops an utterance in which nothing was recognised', async () => {
+    const engine = new ScriptedEngine(() => ({ tokens: ['x'] })).ready();
+    const pipeline = new TranslationPipeline(engine);
+    pipeline.recognizer = scriptedRecognizer(['']);
+    const source = new ScriptedSource();
+    await pipeline.start(source);
+
+    await speak(source, 0);
+
+    expect(pipeline.utterances).toEqual([]);
+    expect(engine.requests).toEqual([]);
+  });
+});
