@@ -111,3 +111,24 @@ describe('<aperto-translate>', () => {
     expect(findButton(element, 'Export figures (JSON)')).to.exist;
   });
 });
+
+describe('<aperto-translate> speech input', () => {
+  it('says clearly when the speech recognition model cannot be downloaded, keeping earlier captions', async () => {
+    const engine = new ScriptedEngine(() => ({ tokens: ['Ciao'] })).ready();
+    const element = await mount(engine);
+    await typeAndTranslate(element, 'Hi');
+    await waitFor(() => element.pipeline.utterances[0]?.status === 'done', 'the typed translation');
+
+    const input = deepQueryAll<HTMLSelectElement>(element, 'select[aria-label="Input"]')[0];
+    input.value = 'microphone';
+    input.dispatchEvent(new Event('change'));
+    await element.updateComplete;
+    findButton(element, 'Start listening')!.click();
+    // This machine has no internet, like a visitor who lost the connection.
+    await waitFor(() => deepText(element).includes('could not be downloaded'), 'the download error', 60_000);
+
+    expect(deepText(element)).to.include('typed text still works');
+    expect(translations(element)).to.deep.equal(['Ciao']);
+    expect(findButton(element, 'Start listening')).to.exist;
+  });
+});

@@ -4,6 +4,8 @@ import { pageEngine } from '../../engine/page-engine.js';
 import { LANGUAGES, isRightToLeft, languageByCode } from '../../translate/languages.js';
 import { TranslationPipeline, type Utterance } from '../../translate/pipeline.js';
 import { TextSource } from '../../translate/text-source.js';
+import type { WhisperModel } from '../../translate/asr-protocol.js';
+import type { SpeechSource } from '../../translate/types.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { translateStyles } from './translate.styles.js';
 
@@ -29,7 +31,11 @@ export class ApertoTranslate extends LitElement {
     hud: { type: Boolean, reflect: true },
     frame: { type: Boolean, reflect: true },
     showFigures: { type: Boolean, attribute: 'show-figures' },
+    input: { reflect: true },
+    recognizerModel: { attribute: 'recognizer-model' },
     draft: { state: true },
+    listening: { state: true },
+    recognizerStatus: { state: true },
   };
 
   declare engine: ChatEngine;
@@ -40,7 +46,13 @@ export class ApertoTranslate extends LitElement {
   /** Show the HUD in a 480×640 portrait frame. */
   declare frame: boolean;
   declare showFigures: boolean;
+  /** Where speech comes from: typed text, the microphone, or an audio file. */
+  declare input: 'text' | 'microphone' | 'file';
+  declare recognizerModel: WhisperModel;
   declare draft: string;
+  declare listening: boolean;
+  /** Speech recognition model loading, for the person: "" when ready or unused. */
+  declare recognizerStatus: string;
 
   readonly pipeline: TranslationPipeline;
   private readonly text = new TextSource();
@@ -53,7 +65,11 @@ export class ApertoTranslate extends LitElement {
     this.hud = false;
     this.frame = false;
     this.showFigures = true;
+    this.input = 'text';
+    this.recognizerModel = 'whisper-base';
     this.draft = '';
+    this.listening = false;
+    this.recognizerStatus = '';
     this.pipeline = new TranslationPipeline(this.engine);
     this.pipeline.addEventListener('change', () => this.requestUpdate());
   }
@@ -81,6 +97,63 @@ export class ApertoTranslate extends LitElement {
     }
     this.pipeline.from = this.from === 'auto' ? undefined : this.from;
     this.pipeline.to = languageByCode(this.to)?.code ?? 'en';
+  }
+
+  private recognizerReady?: Promise<boolean>;
+
+  /**
+   * Whisper and the audio modules are loaded only when someone uses speech (tens of MB the typed
+   * path never needs).
+   */
+  private ensureRecognizer(): Promise<boolean> {
+    this.recognizerReady ??= (async () => {
+      const { WhisperRecognizer } = await import('../../translate/recognizer.js');
+      const recognizer = new WhisperRecognizer();
+      this.recognizerStatus = 'Downloading the speech recognition model…';
+      try {
+        await recognizer.load(this.recognizerModel, {
+          onProgress: (loaded, total) => {
+            if (total) this.recognizerStatus = `Downloading the speech recognition model… ${Math.floor((loaded / total) * 100)} %`;
+          },
+        });
+        this.pipeline.recognizer = recognizer;
+        this.recognizerStatus = '';
+        return true;
+      } catch (error) {
+        const e = error as { message?: string; hint?: string };
+        this.recognizerStatus = `${e.message ?? String(error)} ${e.hint ?? ''}`.trim();
+        this.recognizerReady = undefined;
+        recognizer.dispose();
+        return false;
+      }
+    })();
+    return this.recognizerReady;
+  }
+
+  private async listen(): Promise<void> {
+    if (this.listening) {
+      await this.pipeline.start(this.text);
+      this.listening = false;
+      return;
+    }
+    if (!(await this.ensureRecognizer())) return;
+    const { MicrophoneSource } = await import('../../translate/audio/microphone-source.js');
+    await this.pipeline.start(new MicrophoneSource());
+    this.listening = true;
+  }
+
+  private async playFile(event: Event): Promise<void> {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file || !(await this.ensureRecognizer())) return;
+    const { FileSource } = await import('../../translate/audio/file-source.js');
+    const source: SpeechSource & { finished: Promise<void> } = new FileSource(file, { realTime: true });
+    await this.pipeline.start(source);
+    this.listening = true;
+    await source.finished;
+    this.listening = false;
+    await this.pipeline.start(this.text);
   }
 
   /** Translate a line of text, as if typed. */
@@ -141,11 +214,36 @@ export class ApertoTranslate extends LitElement {
           />
           Show figures
         </label>
+        <label>
+          Input
+          <select aria-label="Input" @change=${(e: Event) => (this.input = (e.target as HTMLSelectElement).value as ApertoTranslate['input'])}>
+            <option value="text" ?selected=${this.input === 'text'}>Typed text</option>
+            <option value="microphone" ?selected=${this.input === 'microphone'}>Microphone</option>
+            <option value="file" ?selected=${this.input === 'file'}>Audio file</option>
+          </select>
+        </label>
         <button @click=${() => this.pipeline.clear()}>Clear</button>
       </div>
+      ${this.recognizerStatus ? html`<p class="notice" role="status">${this.recognizerStatus}</p>` : nothing}
       ${ready ? nothing : html`<p class="notice" role="status">No model is loaded yet. Load one in Models to translate.</p>`}
       ${this.pipeline.notice ? html`<p class="notice" role="status">${this.pipeline.notice}</p>` : nothing}
-      <form class="input" @submit=${this.submit}>
+      ${this.input === 'microphone'
+        ? html`<p>
+            <button class="primary" aria-pressed=${this.listening ? 'true' : 'false'} @click=${this.listen}>
+              ${this.listening ? 'Stop listening' : 'Start listening'}
+            </button>
+            <span class="muted">Speech is recognised on this device; no audio leaves it.</span>
+          </p>`
+        : nothing}
+      ${this.input === 'file'
+        ? html`<p>
+            <label>
+              Audio file (WAV, MP3, OGG)
+              <input type="file" accept="audio/*" aria-label="Audio file" @change=${this.playFile} />
+            </label>
+          </p>`
+        : nothing}
+      <form class="input" @submit=${this.submit} ?hidden=${this.input !== 'text'}>
         <label>
           Text to translate
           <textarea
