@@ -9,6 +9,8 @@ import { ApertoConversationRequestEvent } from '../../events/conversation-reques
 import { ConversationStore } from '../../storage/conversations.js';
 import { ApertoMessageActionEvent, type ApertoChatMessage } from '../chat-message/chat-message.js';
 import { ApertoSettingsChangeEvent } from '../chat-settings/chat-settings.js';
+import { downloadText } from '../shared/download.js';
+import { isSendKey } from '../shared/keys.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { chatStyles } from './chat.styles.js';
 import '../chat-history/chat-history.define.js';
@@ -204,8 +206,7 @@ export class ApertoChat extends LitElement {
   }
 
   private onKeydown(event: KeyboardEvent) {
-    // Enter sends; Shift+Enter is a new line; an IME composition (Japanese, Chinese…) never sends.
-    if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+    if (!isSendKey(event)) return;
     event.preventDefault();
     this.send();
   }
@@ -241,12 +242,7 @@ export class ApertoChat extends LitElement {
   private download(text: string, type: string, extension: string) {
     const conversation = this.session!.conversation;
     const name = conversation.title.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '').slice(0, 60) || 'chat';
-    const url = URL.createObjectURL(new Blob([text], { type }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `${name}.${extension}`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    downloadText(text, type, `${name}.${extension}`);
   }
 
   private async importFile(event: Event) {

@@ -6,6 +6,8 @@ import { TranslationPipeline, type Utterance } from '../../translate/pipeline.js
 import { TextSource } from '../../translate/text-source.js';
 import type { WhisperModel } from '../../translate/asr-protocol.js';
 import type { SpeechSource } from '../../translate/types.js';
+import { downloadText } from '../shared/download.js';
+import { isSendKey } from '../shared/keys.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { translateStyles } from './translate.styles.js';
 
@@ -169,19 +171,13 @@ export class ApertoTranslate extends LitElement {
   }
 
   private onKeydown(event: KeyboardEvent) {
-    if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+    if (!isSendKey(event)) return;
     event.preventDefault();
     this.submit();
   }
 
   private exportFigures() {
-    const blob = new Blob([JSON.stringify(this.pipeline.figures(), null, 2)], { type: 'application/json' });
-    const url = URL.createObjectURL(blob);
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = 'aperto-translation-figures.json';
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    downloadText(JSON.stringify(this.pipeline.figures(), null, 2), 'application/json', 'aperto-translation-figures.json');
   }
 
   override render() {
