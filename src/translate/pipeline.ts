@@ -58,6 +58,11 @@ export class TranslationPipeline extends EventTarget {
   utterances: Utterance[] = [];
   from: string | undefined;
   to = 'en';
+  /**
+   * Conversation mode: two people, two languages. Each utterance goes into the other language,
+   * the direction taken from the language it was spoken (or typed) in.
+   */
+  conversation: { a: string; b: string } | undefined;
   /** Something the person should know that is not an utterance (no model, microphone denied). */
   notice = '';
   private readonly translator: Translator;
@@ -110,14 +115,21 @@ export class TranslationPipeline extends EventTarget {
     }));
   }
 
+  /** Where an utterance in `language` goes: the other party's language in a conversation. */
+  targetFor(language: string | undefined): string {
+    if (!this.conversation) return this.to;
+    return language === this.conversation.b ? this.conversation.a : this.conversation.b;
+  }
+
   private onText(input: TextUtterance): void {
     if (!input.final) return;
+    const language = input.language ?? this.from;
     const utterance: Utterance = {
       id: this.nextId++,
       source: { committed: input.text, tail: '' },
-      sourceLanguage: input.language ?? this.from,
+      sourceLanguage: language,
       translation: { committed: '', tail: '' },
-      targetLanguage: this.to,
+      targetLanguage: this.targetFor(language),
       status: 'translating',
       figures: {},
     };
@@ -177,7 +189,7 @@ export class TranslationPipeline extends EventTarget {
       source: { committed: '', tail: '' },
       sourceLanguage: this.from,
       translation: { committed: '', tail: '' },
-      targetLanguage: this.to,
+      targetLanguage: this.targetFor(this.from),
       status: 'listening',
       figures: {},
     };
@@ -200,7 +212,7 @@ export class TranslationPipeline extends EventTarget {
       const { text, language } = await this.recognizer.transcribe(audio.slice(), this.from);
       if (this.listening !== listening || listening.agreement.finished) return;
       const source = listening.agreement.update(text);
-      this.patch(listening.utteranceId, { source, ...(language && !this.from ? { sourceLanguage: language } : {}) });
+      this.patch(listening.utteranceId, { source, ...this.languagePatch(language) });
       // Translate again only when the stable part of the source grew.
       if (source.committed.trim() && source.committed !== listening.translatedSource) {
         listening.translatedSource = source.committed;
@@ -233,7 +245,7 @@ export class TranslationPipeline extends EventTarget {
     this.patch(listening.utteranceId, {
       source,
       status: 'translating',
-      ...(language && !this.from ? { sourceLanguage: language } : {}),
+      ...this.languagePatch(language),
       figures: { ...utterance?.figures, speechEndToFinalMs: finalAt - segment.detectedAt },
     });
     if (!text.trim()) {
@@ -291,6 +303,12 @@ export class TranslationPipeline extends EventTarget {
         translationErasure: listening.committer.erasure.normalized,
       },
     });
+  }
+
+  /** What recognition detected, where the person did not fix the language, and the direction it implies. */
+  private languagePatch(detected: string | undefined): Partial<Utterance> {
+    const language = this.conversation ? detected : this.from ? undefined : detected;
+    return language ? { sourceLanguage: language, targetLanguage: this.targetFor(language) } : {};
   }
 
   private patch(id: number, patch: Partial<Utterance>): void {

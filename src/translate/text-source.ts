@@ -13,8 +13,9 @@ export class TextSource implements SpeechSource {
     this.listener = undefined;
   }
 
-  submit(text: string): void {
+  /** `language`: who is typing, in conversation mode. */
+  submit(text: string, language?: string): void {
     const clean = text.trim();
-    if (clean) this.listener?.text?.({ text: clean, final: true, detectedAt: performance.now() });
+    if (clean) this.listener?.text?.({ text: clean, final: true, detectedAt: performance.now(), ...(language ? { language } : {}) });
   }
 }

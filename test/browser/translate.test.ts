@@ -132,3 +132,24 @@ describe('<aperto-translate> speech input', () => {
     expect(findButton(element, 'Start listening')).to.exist;
   });
 });
+
+describe('<aperto-translate> conversation mode', () => {
+  it('offers one button per direction, and the second person’s text goes into the first person’s language', async () => {
+    const engine = new ScriptedEngine(() => ({ tokens: ['Good morning'] })).ready();
+    const element = await fixture<ApertoTranslate>(
+      html`<aperto-translate .engine=${engine} from="en" to="it" conversation></aperto-translate>`,
+    );
+    const box = deepQueryAll<HTMLTextAreaElement>(element, 'textarea[aria-label="Text to translate"]')[0];
+    box.value = 'Buongiorno';
+    box.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    await element.updateComplete;
+
+    findButton(element, 'Italiano → English')!.click();
+    await waitFor(() => translations(element)[0] === 'Good morning', 'the translation');
+
+    expect(engine.requests[0].messages[0].content).to.equal(
+      'Translate the following segment from Italian into English, without additional explanation.',
+    );
+    expect(findButton(element, 'English → Italiano')).to.exist;
+  });
+});

@@ -106,3 +106,45 @@ describe('translation pipeline, audio path', () => {
     expect(engine.requests).toEqual([]);
   });
 });
+
+describe('translation pipeline, conversation mode', () => {
+  it('translates each utterance into the other person’s language, by the language it was spoken in', async () => {
+    const engine = new ScriptedEngine((req) => ({ tokens: [req.messages[0].content] })).ready();
+    const pipeline = new TranslationPipeline(engine);
+    pipeline.conversation = { a: 'en', b: 'it' };
+    const spoken = ['Where is the station?', 'Dov’è la stazione?'];
+    const languages = ['en', 'it'];
+    let call = 0;
+    pipeline.recognizer = {
+      async transcribe() {
+        return { text: spoken[Math.floor(call / 1)], language: languages[call++] };
+      },
+    };
+    const source = new ScriptedSource();
+    await pipeline.start(source);
+
+    await speak(source, 0);
+    await speak(source, 0);
+
+    expect(pipeline.utterances.map((u) => [u.sourceLanguage, u.targetLanguage])).toEqual([
+      ['en', 'it'],
+      ['it', 'en'],
+    ]);
+    expect(engine.requests[0].messages[0].content).toContain('into Italian');
+    expect(engine.requests[1].messages[0].content).toContain('into English');
+  });
+
+  it('sends typed text the other way when the second person types it', async () => {
+    const engine = new ScriptedEngine(() => ({ tokens: ['ok'] })).ready();
+    const pipeline = new TranslationPipeline(engine);
+    pipeline.conversation = { a: 'en', b: 'ja' };
+    let listener!: SourceListener;
+    await pipeline.start({ kind: 'text', start: async (l) => void (listener = l), stop: async () => {} });
+
+    listener.text?.({ text: 'こんにちは', final: true, language: 'ja', detectedAt: performance.now() });
+    await settle();
+
+    expect(pipeline.utterances[0].targetLanguage).toBe('en');
+    expect(engine.requests[0].messages[0].content).toBe('Translate the following segment from Japanese into English, without additional explanation.');
+  });
+});

@@ -31,6 +31,11 @@ export const translateStyles = css`
     align-items: end;
     margin-bottom: 1rem;
   }
+  .directions {
+    display: flex;
+    gap: 0.4rem;
+    flex-wrap: wrap;
+  }
   .notice {
     padding: 0.4rem 0.6rem;
     border-inline-start: 4px solid var(--_warn);

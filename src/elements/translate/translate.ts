@@ -34,6 +34,8 @@ export class ApertoTranslate extends LitElement {
     frame: { type: Boolean, reflect: true },
     showFigures: { type: Boolean, attribute: 'show-figures' },
     input: { reflect: true },
+    conversation: { type: Boolean, reflect: true },
+    speak: { type: Boolean, reflect: true },
     recognizerModel: { attribute: 'recognizer-model' },
     draft: { state: true },
     listening: { state: true },
@@ -51,6 +53,10 @@ export class ApertoTranslate extends LitElement {
   /** Where speech comes from: typed text, the microphone, or an audio file. */
   declare input: 'text' | 'microphone' | 'file';
   declare recognizerModel: WhisperModel;
+  /** Two people, two languages (From and To): each utterance goes into the other's language. */
+  declare conversation: boolean;
+  /** Read finished translations aloud, with an on-device voice only. */
+  declare speak: boolean;
   declare draft: string;
   declare listening: boolean;
   /** Speech recognition model loading, for the person: "" when ready or unused. */
@@ -68,12 +74,17 @@ export class ApertoTranslate extends LitElement {
     this.frame = false;
     this.showFigures = true;
     this.input = 'text';
+    this.conversation = false;
+    this.speak = false;
     this.recognizerModel = 'whisper-base';
     this.draft = '';
     this.listening = false;
     this.recognizerStatus = '';
     this.pipeline = new TranslationPipeline(this.engine);
-    this.pipeline.addEventListener('change', () => this.requestUpdate());
+    this.pipeline.addEventListener('change', () => {
+      this.requestUpdate();
+      if (this.speak) this.speakFinished();
+    });
   }
 
   override connectedCallback(): void {
@@ -99,6 +110,31 @@ export class ApertoTranslate extends LitElement {
     }
     this.pipeline.from = this.from === 'auto' ? undefined : this.from;
     this.pipeline.to = languageByCode(this.to)?.code ?? 'en';
+    this.pipeline.conversation = this.conversation ? { a: this.pipeline.from ?? 'en', b: this.pipeline.to } : undefined;
+  }
+
+  private readonly spoken = new Set<number>();
+
+  /**
+   * Speak each finished translation once. Only voices that run on this device are used: many
+   * browsers' best voices are network services, and sending the text away would break the promise
+   * that nothing leaves the device.
+   */
+  private speakFinished(): void {
+    if (typeof speechSynthesis === 'undefined') return;
+    for (const u of this.pipeline.utterances) {
+      if (u.status !== 'done' || this.spoken.has(u.id)) continue;
+      this.spoken.add(u.id);
+      const voice = speechSynthesis.getVoices().find((v) => v.localService && v.lang.toLowerCase().startsWith(u.targetLanguage));
+      if (!voice) {
+        this.pipeline.notice = `No on-device voice for ${languageByCode(u.targetLanguage)?.name ?? u.targetLanguage}; translations are not read aloud.`;
+        continue;
+      }
+      const speech = new SpeechSynthesisUtterance(u.translation.committed + u.translation.tail);
+      speech.voice = voice;
+      speech.lang = voice.lang;
+      speechSynthesis.speak(speech);
+    }
   }
 
   private recognizerReady?: Promise<boolean>;
@@ -158,15 +194,15 @@ export class ApertoTranslate extends LitElement {
     await this.pipeline.start(this.text);
   }
 
-  /** Translate a line of text, as if typed. */
-  translateText(text: string): void {
-    this.text.submit(text);
+  /** Translate a line of text, as if typed (in conversation mode, by the speaker of `language`). */
+  translateText(text: string, language?: string): void {
+    this.text.submit(text, language);
   }
 
-  private submit(event?: Event) {
+  private submit(event?: Event, language?: string) {
     event?.preventDefault();
     if (!this.draft.trim()) return;
-    this.translateText(this.draft);
+    this.translateText(this.draft, language ?? (this.conversation ? this.pipeline.conversation?.a : undefined));
     this.draft = '';
   }
 
@@ -210,6 +246,18 @@ export class ApertoTranslate extends LitElement {
           />
           Show figures
         </label>
+        <label class="inline">
+          <input
+            type="checkbox"
+            .checked=${this.conversation}
+            @change=${(e: Event) => (this.conversation = (e.target as HTMLInputElement).checked)}
+          />
+          Conversation (both ways)
+        </label>
+        <label class="inline">
+          <input type="checkbox" .checked=${this.speak} @change=${(e: Event) => (this.speak = (e.target as HTMLInputElement).checked)} />
+          Read translations aloud
+        </label>
         <label>
           Input
           <select aria-label="Input" @change=${(e: Event) => (this.input = (e.target as HTMLSelectElement).value as ApertoTranslate['input'])}>
@@ -250,7 +298,21 @@ export class ApertoTranslate extends LitElement {
             @keydown=${this.onKeydown}
           ></textarea>
         </label>
-        <button class="primary" type="submit" ?disabled=${!this.draft.trim()}>Translate</button>
+        ${this.conversation && this.pipeline.conversation
+          ? html`<div class="directions">
+              ${[this.pipeline.conversation.a, this.pipeline.conversation.b].map((code) => {
+                const other = code === this.pipeline.conversation!.a ? this.pipeline.conversation!.b : this.pipeline.conversation!.a;
+                return html`<button
+                  type="button"
+                  class="primary"
+                  ?disabled=${!this.draft.trim()}
+                  @click=${() => this.submit(undefined, code)}
+                >
+                  ${languageByCode(code)?.native} → ${languageByCode(other)?.native}
+                </button>`;
+              })}
+            </div>`
+          : html`<button class="primary" type="submit" ?disabled=${!this.draft.trim()}>Translate</button>`}
       </form>
       ${this.hud ? this.renderHud() : this.renderHistory()} ${this.showFigures ? this.renderFigures() : nothing}
     `;
