@@ -121,9 +121,35 @@ export class TranslationPipeline extends EventTarget {
     return language === this.conversation.b ? this.conversation.a : this.conversation.b;
   }
 
+  /** The utterance a text source is still speaking (Web Speech interim results), if any. */
+  private partialText?: number;
+
   private onText(input: TextUtterance): void {
-    if (!input.final) return;
     const language = input.language ?? this.from;
+    if (!input.final) {
+      // Interim words: show them dimmed; translation waits for the final result.
+      if (this.partialText === undefined) {
+        this.partialText = this.nextId++;
+        this.utterances = [
+          ...this.utterances,
+          {
+            id: this.partialText,
+            source: { committed: '', tail: input.text },
+            sourceLanguage: language,
+            translation: { committed: '', tail: '' },
+            targetLanguage: this.targetFor(language),
+            status: 'listening',
+            figures: {},
+          },
+        ];
+        this.changed();
+      } else this.patch(this.partialText, { source: { committed: '', tail: input.text } });
+      return;
+    }
+    if (this.partialText !== undefined) {
+      this.utterances = this.utterances.filter((u) => u.id !== this.partialText);
+      this.partialText = undefined;
+    }
     const utterance: Utterance = {
       id: this.nextId++,
       source: { committed: input.text, tail: '' },

@@ -148,3 +148,23 @@ describe('translation pipeline, conversation mode', () => {
     expect(engine.requests[0].messages[0].content).toBe('Translate the following segment from Japanese into English, without additional explanation.');
   });
 });
+
+describe('translation pipeline, interim text (Web Speech)', () => {
+  it('shows interim words dimmed without translating them, then translates the final text once', async () => {
+    const engine = new ScriptedEngine(() => ({ tokens: ['Hello'] })).ready();
+    const pipeline = new TranslationPipeline(engine);
+    let listener!: SourceListener;
+    await pipeline.start({ kind: 'web-speech', start: async (l) => void (listener = l), stop: async () => {} });
+
+    listener.text?.({ text: 'Buon', final: false, language: 'it', detectedAt: 0 });
+    listener.text?.({ text: 'Buongior', final: false, language: 'it', detectedAt: 0 });
+    const interim = pipeline.utterances.map((u) => [u.source.tail, u.status]);
+    listener.text?.({ text: 'Buongiorno', final: true, language: 'it', detectedAt: performance.now() });
+    await settle();
+
+    expect(interim).toEqual([['Buongior', 'listening']]);
+    expect(pipeline.utterances).toHaveLength(1);
+    expect(pipeline.utterances[0].source.committed).toBe('Buongiorno');
+    expect(engine.requests).toHaveLength(1);
+  });
+});

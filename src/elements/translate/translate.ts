@@ -34,6 +34,7 @@ export class ApertoTranslate extends LitElement {
     frame: { type: Boolean, reflect: true },
     showFigures: { type: Boolean, attribute: 'show-figures' },
     input: { reflect: true },
+    allowServerSpeech: { state: true },
     conversation: { type: Boolean, reflect: true },
     speak: { type: Boolean, reflect: true },
     recognizerModel: { attribute: 'recognizer-model' },
@@ -51,7 +52,9 @@ export class ApertoTranslate extends LitElement {
   declare frame: boolean;
   declare showFigures: boolean;
   /** Where speech comes from: typed text, the microphone, or an audio file. */
-  declare input: 'text' | 'microphone' | 'file';
+  declare input: 'text' | 'microphone' | 'file' | 'web-speech';
+  /** Web Speech only: allow the browser to send audio to its servers when it cannot recognise locally. */
+  declare allowServerSpeech: boolean;
   declare recognizerModel: WhisperModel;
   /** Two people, two languages (From and To): each utterance goes into the other's language. */
   declare conversation: boolean;
@@ -74,6 +77,7 @@ export class ApertoTranslate extends LitElement {
     this.frame = false;
     this.showFigures = true;
     this.input = 'text';
+    this.allowServerSpeech = false;
     this.conversation = false;
     this.speak = false;
     this.recognizerModel = 'whisper-base';
@@ -174,6 +178,13 @@ export class ApertoTranslate extends LitElement {
       this.listening = false;
       return;
     }
+    if (this.input === 'web-speech') {
+      const { WebSpeechSource } = await import('../../translate/web-speech-source.js');
+      const language = this.from === 'auto' ? navigator.language : this.from;
+      await this.pipeline.start(new WebSpeechSource(language, { allowServer: this.allowServerSpeech }));
+      this.listening = true;
+      return;
+    }
     if (!(await this.ensureRecognizer())) return;
     const { MicrophoneSource } = await import('../../translate/audio/microphone-source.js');
     await this.pipeline.start(new MicrophoneSource());
@@ -264,6 +275,7 @@ export class ApertoTranslate extends LitElement {
             <option value="text" ?selected=${this.input === 'text'}>Typed text</option>
             <option value="microphone" ?selected=${this.input === 'microphone'}>Microphone</option>
             <option value="file" ?selected=${this.input === 'file'}>Audio file</option>
+            <option value="web-speech" ?selected=${this.input === 'web-speech'}>Browser speech recognition</option>
           </select>
         </label>
         <button @click=${() => this.pipeline.clear()}>Clear</button>
@@ -271,7 +283,20 @@ export class ApertoTranslate extends LitElement {
       ${this.recognizerStatus ? html`<p class="notice" role="status">${this.recognizerStatus}</p>` : nothing}
       ${ready ? nothing : html`<p class="notice" role="status">No model is loaded yet. Load one in Models to translate.</p>`}
       ${this.pipeline.notice ? html`<p class="notice" role="status">${this.pipeline.notice}</p>` : nothing}
-      ${this.input === 'microphone'
+      ${this.input === 'web-speech'
+        ? html`<p class="muted">
+            Used only where this browser recognises speech on the device.
+            <label class="inline">
+              <input
+                type="checkbox"
+                .checked=${this.allowServerSpeech}
+                @change=${(e: Event) => (this.allowServerSpeech = (e.target as HTMLInputElement).checked)}
+              />
+              Otherwise allow it to send my audio to the browser maker’s servers
+            </label>
+          </p>`
+        : nothing}
+      ${this.input === 'microphone' || this.input === 'web-speech'
         ? html`<p>
             <button class="primary" aria-pressed=${this.listening ? 'true' : 'false'} @click=${this.listen}>
               ${this.listening ? 'Stop listening' : 'Start listening'}
