@@ -5,6 +5,7 @@
  */
 import type { ChatEngine } from '../engine/chat-engine.js';
 import { LocalAgreement, TranslationCommitter, normalizedErasure } from './commit-policy.js';
+import { guessLanguage } from './language-guess.js';
 import { Translator, type TranslationPair } from './translator.js';
 import type { SourceError, SpeechSegment, SpeechSource, TextUtterance } from './types.js';
 
@@ -259,6 +260,7 @@ export class TranslationPipeline extends EventTarget {
     let language: string | undefined;
     try {
       ({ text, language } = await this.recognizer.transcribe(segment.audio, this.from));
+      language ??= guessLanguage(text, this.conversation ? [this.conversation.a, this.conversation.b] : undefined);
     } catch (error) {
       const message = (error as { message?: string }).message ?? String(error);
       const hint = (error as { hint?: string }).hint ?? '';

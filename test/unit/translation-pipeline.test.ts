@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TranslationPipeline, type Recognizer } from '../../src/translate/pipeline.js';
+import { guessLanguage } from '../../src/translate/language-guess.js';
 import type { SourceListener, SpeechSource } from '../../src/translate/types.js';
 import { ScriptedEngine } from '../support/scripted-engine.js';
 
@@ -166,5 +167,25 @@ describe('translation pipeline, interim text (Web Speech)', () => {
     expect(pipeline.utterances).toHaveLength(1);
     expect(pipeline.utterances[0].source.committed).toBe('Buongiorno');
     expect(engine.requests).toHaveLength(1);
+  });
+});
+
+describe('guessLanguage', () => {
+  it.each([
+    ['Where is the station, please?', 'en'],
+    ['Dove è la stazione, per favore?', 'it'],
+    ['¿Dónde está la estación, por favor?', 'es'],
+    ['Où est la gare, s’il vous plaît ?', 'fr'],
+    ['Wo ist der Bahnhof, bitte?', 'de'],
+    ['駅はどこですか', 'ja'],
+    ['역이 어디에 있어요?', 'ko'],
+    ['火车站在哪里？', 'zh'],
+    ['أين المحطة؟', 'ar'],
+  ])('takes "%s" for %s', (text, language) => {
+    expect(guessLanguage(text)).toBe(language);
+  });
+
+  it('chooses only between the two languages of a conversation', () => {
+    expect(guessLanguage('la casa de mi madre', ['en', 'es'])).toBe('es');
   });
 });

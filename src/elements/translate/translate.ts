@@ -296,6 +296,21 @@ export class ApertoTranslate extends LitElement {
             </label>
           </p>`
         : nothing}
+      ${this.input === 'microphone' || this.input === 'file'
+        ? html`<p>
+            <label class="inline">
+              Speech recognition model
+              <select
+                aria-label="Speech recognition model"
+                ?disabled=${this.pipeline.recognizer !== undefined}
+                @change=${(e: Event) => (this.recognizerModel = (e.target as HTMLSelectElement).value as WhisperModel)}
+              >
+                <option value="whisper-base" ?selected=${this.recognizerModel === 'whisper-base'}>Whisper base (better, ≈ 200 MB)</option>
+                <option value="whisper-tiny" ?selected=${this.recognizerModel === 'whisper-tiny'}>Whisper tiny (faster, ≈ 80 MB)</option>
+              </select>
+            </label>
+          </p>`
+        : nothing}
       ${this.input === 'microphone' || this.input === 'web-speech'
         ? html`<p>
             <button class="primary" aria-pressed=${this.listening ? 'true' : 'false'} @click=${this.listen}>
