@@ -135,7 +135,7 @@ describe('the CPU engine (llama.cpp in WebAssembly)', () => {
 
       expect(ready).to.equal(false);
       const error = errorOf(store);
-      expect(error.code).to.equal('bad-model-file');
+      expect(error.code, error.detail).to.equal('bad-model-file');
       expect(error.message).not.to.match(/RuntimeError|ABORT|typed array/i);
       expect(error.detail).to.include('invalid magic');
     });

@@ -92,6 +92,20 @@ class NativeLog {
   }
 }
 
+/**
+ * Storage work that the next load must wait for: a download closing its file, a damaged file being
+ * deleted. The Origin Private File System is one per origin, so this is shared by every client of
+ * the page (a download started while another client deletes a file could find its own file gone).
+ */
+let storageWork: Promise<unknown> = Promise.resolve();
+
+/** Delete a model's file once any storage work under way has finished. */
+export function forgetModelFileSoon(url: string): Promise<void> {
+  const work = storageWork.then(() => forgetModelFile(url));
+  storageWork = work.catch(() => undefined);
+  return work;
+}
+
 export class CpuEngineClient implements ChatEngine {
   readonly store: EngineStore;
   private readonly contextSize: number;
@@ -101,9 +115,6 @@ export class CpuEngineClient implements ChatEngine {
   private readonly nativeLogLines: NativeLog;
   private loaded?: { model: CpuModel; contextWindow: number };
   private attempt?: LoadAttempt;
-  /** Storage work that the next load must wait for: a cancelled download closing its file, a
-   * damaged file being deleted. */
-  private settling: Promise<unknown> = Promise.resolve();
   private generation?: AbortController;
 
   constructor(options: CpuEngineClientOptions) {
@@ -134,10 +145,10 @@ export class CpuEngineClient implements ChatEngine {
     let stage: CpuStage = 'download';
     try {
       if (!supportsWasmMemory64()) throw noMemory64Error();
-      await Promise.race([this.settling, attempt.cancelled]);
+      await Promise.race([storageWork, attempt.cancelled]);
       const wllama = (this.wllama = this.createWllama());
       const fetching = this.fetchModel(wllama, model, attempt);
-      this.settling = fetching.catch(() => undefined);
+      storageWork = fetching.catch(() => undefined);
       const blobs = await Promise.race([fetching, attempt.cancelled]);
 
       stage = 'load';
@@ -174,7 +185,7 @@ export class CpuEngineClient implements ChatEngine {
       // load (a Retry) waits for this before looking in storage.
       if (error.code === 'bad-model-file') {
         // After any storage work still running for this download (its file being closed).
-        this.settling = this.settling.then(() => forgetModelFile(model.url));
+        void forgetModelFileSoon(model.url);
       }
       this.store.fail(error, model.id);
       return false;
@@ -199,8 +210,7 @@ export class CpuEngineClient implements ChatEngine {
       this.release();
       this.store.reset();
     }
-    await this.settling;
-    await forgetModelFile(url);
+    await forgetModelFileSoon(url);
   }
 
   /** Stop everything and free the model's memory. */

@@ -6,7 +6,7 @@ import type { DeviceReport } from '../device.js';
 import { engineError } from '../errors.js';
 import { CustomModelError, lastSegment, normalUrl, parseHttpUrl, type CustomModelInput, type LoadableEngine, type ModelLibrary, type StoredModel } from '../model-library.js';
 import { cpuCatalog } from './cpu-catalog.js';
-import { CpuEngineClient, forgetModelFile } from './cpu-engine-client.js';
+import { CpuEngineClient, forgetModelFileSoon } from './cpu-engine-client.js';
 import { supportsWasmMemory64 } from './wllama-assets.js';
 
 /** wllama's WebAssembly memory is capped at 4 GB; the model, its context and the runtime share it. */
@@ -126,7 +126,7 @@ export class CpuModelLibrary implements ModelLibrary {
   async deleteModel(modelId: string): Promise<void> {
     const url = this.entries().find((e) => e.id === modelId)?.modelUrl ?? modelId;
     if (this.client.model?.url === url) await this.client.deleteModel(url);
-    else await forgetModelFile(url);
+    else await forgetModelFileSoon(url);
   }
 
   addCustom(input: CustomModelInput): CatalogEntry {
