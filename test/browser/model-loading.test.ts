@@ -161,3 +161,24 @@ describe('deleting a stored model', () => {
     }
   });
 });
+
+describe('speech recognition models on this device', () => {
+  const base = 'https://huggingface.co/onnx-community/whisper-base/resolve/main/';
+
+  beforeEach(() => caches.delete('transformers-cache'));
+
+  it('are listed with their size next to the language models, and Delete removes them', async () => {
+    const cache = await caches.open('transformers-cache');
+    await cache.put(`${base}config.json`, Response.json({}));
+    await cache.put(`${base}onnx/encoder_model.onnx`, new Response(new Uint8Array(300 * 1024)));
+    const { manager } = await mountManager();
+
+    const row = await waitFor(() => deepQueryAll(manager, 'tr').find((tr) => deepText(tr).includes('Whisper base')), 'the Whisper row');
+    expect(deepText(row)).to.match(/30\d KB/);
+
+    findButton(manager, 'Delete Whisper base (speech recognition) from this device')!.click();
+    await waitFor(() => !deepQueryAll(manager, 'tr').some((tr) => deepText(tr).includes('Whisper base')), 'the row to go');
+
+    expect(await (await caches.open('transformers-cache')).keys()).to.have.length(0);
+  });
+});

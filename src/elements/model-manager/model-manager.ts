@@ -9,6 +9,12 @@ import { EngineStateController } from '../../engine/store-controller.js';
 import type { EngineStatus } from '../../engine/store.js';
 import { ApertoModelRequestEvent } from '../../events/model-request.js';
 import { SettingsStore } from '../../storage/settings.js';
+import {
+  RECOGNIZER_NAMES,
+  deleteStoredRecognizer,
+  isRecognizerId,
+  listStoredRecognizers,
+} from '../../translate/recognizer-cache.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { modelManagerStyles } from './model-manager.styles.js';
 import '../load-progress/load-progress.define.js';
@@ -97,8 +103,12 @@ export class ApertoModelManager extends LitElement {
 
   /** Re-read the caches and the storage estimate. */
   async refreshStorage(): Promise<void> {
-    const [cached, storage] = await Promise.all([this.library.listStored(), probeStorage()]);
-    this.cached = cached;
+    const [cached, recognizers, storage] = await Promise.all([
+      this.library.listStored(),
+      listStoredRecognizers().catch(() => []),
+      probeStorage(),
+    ]);
+    this.cached = [...cached, ...recognizers];
     this.storage = storage;
   }
 
@@ -117,13 +127,15 @@ export class ApertoModelManager extends LitElement {
       await this.library.engine.load(event.modelId);
     } else {
       const name = this.nameOf(event.modelId);
-      await this.library.deleteModel(event.modelId);
+      if (isRecognizerId(event.modelId)) await deleteStoredRecognizer(event.modelId);
+      else await this.library.deleteModel(event.modelId);
       this.notice = `${name} was deleted from this device.`;
       await this.refreshStorage();
     }
   }
 
   private nameOf(modelId: string): string {
+    if (isRecognizerId(modelId)) return RECOGNIZER_NAMES[modelId];
     const entry = this.library.entries().find((e) => e.id === modelId);
     return entry ? `${entry.name} (${entry.quantization})` : modelId;
   }
