@@ -4,26 +4,7 @@ import { MarkdownStream } from '../../chat/markdown.js';
 import type { ChatMessage } from '../../chat/conversation.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { chatMessageStyles } from './chat-message.styles.js';
-
-export type MessageAction = 'regenerate' | 'edit';
-
-/** Asks the chat to regenerate a reply or resend an edited message. */
-export class ApertoMessageActionEvent extends Event {
-  static readonly type = 'aperto-message-action';
-  constructor(
-    readonly action: MessageAction,
-    readonly messageId: string,
-    readonly text?: string,
-  ) {
-    super(ApertoMessageActionEvent.type, { bubbles: true, composed: true });
-  }
-}
-
-declare global {
-  interface GlobalEventHandlersEventMap {
-    'aperto-message-action': ApertoMessageActionEvent;
-  }
-}
+import { ApertoMessageActionEvent } from '../../events/message-action.js';
 
 /**
  * @summary One message of a chat. Replies render as sanitised markdown, streaming with a flat cost

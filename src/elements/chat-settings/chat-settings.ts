@@ -1,21 +1,8 @@
 import { LitElement, html, nothing } from 'lit';
 import { SETTING_LIMITS, type ConversationSettings } from '../../chat/conversation.js';
+import { ApertoSettingsChangeEvent } from '../../events/settings-change.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { chatSettingsStyles } from './chat-settings.styles.js';
-
-/** New settings for the open conversation. */
-export class ApertoSettingsChangeEvent extends Event {
-  static readonly type = 'aperto-settings-change';
-  constructor(readonly settings: Partial<ConversationSettings>) {
-    super(ApertoSettingsChangeEvent.type, { bubbles: true, composed: true });
-  }
-}
-
-declare global {
-  interface GlobalEventHandlersEventMap {
-    'aperto-settings-change': ApertoSettingsChangeEvent;
-  }
-}
 
 /**
  * @summary Per-conversation settings: system prompt, temperature, top-p, max tokens and, for
