@@ -158,9 +158,10 @@ export function makeSpeechFixture({ name, sentences, pauseMs = 1000, leadMs = 10
 /**
  * The standard fixture: two English sentences (about 3.1 s each) with exactly one second of
  * silence between them. No commas: espeak pauses at punctuation, and a long comma pause could be a
- * real end of speech (the longest gap inside these sentences is 120 ms). The second of silence
- * before them absorbs the moment between a fake microphone starting to play and the first frame
- * reaching the detector; the 1.5 s after lets the last sentence end by silence, as in life.
+ * real end of speech (the longest gap inside these sentences is 120 ms). The 2.5 s of silence
+ * before them absorb the moment between a fake microphone starting to play and the first frame
+ * reaching the detector, even on a busy machine where that moment is long; the 1.5 s after let the
+ * last sentence end by silence, as in life.
  */
 export function twoSentencesWithPause() {
   return makeSpeechFixture({
@@ -170,6 +171,7 @@ export function twoSentencesWithPause() {
       'Please remember to bring some water and a small umbrella.',
     ],
     pauseMs: 1000,
+    leadMs: 2500,
   });
 }
 
