@@ -60,7 +60,7 @@ export class EngineClient implements ChatEngine {
     this.engine?.setAppConfig(appConfig);
   }
 
-  findRecord(modelId: string): ModelRecord | undefined {
+  private findRecord(modelId: string): ModelRecord | undefined {
     return this.appConfig.model_list.find((record) => record.model_id === modelId);
   }
 

@@ -77,16 +77,15 @@ export async function deleteCachedModel(modelId: string, appConfig: AppConfig): 
   // download) it throws, and the sweep below does the work instead.
   await deleteModelInCache(modelId, appConfig).catch(() => undefined);
   await deleteChatConfigInCache(modelId, appConfig).catch(() => undefined);
-  const others = (await listCachedModels(appConfig)).filter((cached) => cached.location !== baseUrl);
-  const libraryStillUsed = others.some((cached) =>
-    appConfig.model_list.some((r) => cached.modelIds.includes(r.model_id) && r.model_lib === record.model_lib),
-  );
+  // Keep the library if another model with files on this device uses it (keys only: no sizes needed).
+  const remaining = (await Promise.all(['webllm/model', 'webllm/config'].map(cacheEntries))).flat();
+  for (const entry of remaining) if (entry.url.startsWith(baseUrl)) await entry.cache.delete(entry.request);
+  const libraryStillUsed = appConfig.model_list.some((r) => {
+    if (r.model_lib !== record.model_lib) return false;
+    const otherBase = modelBaseUrl(r);
+    return otherBase !== baseUrl && remaining.some((entry) => entry.url.startsWith(otherBase));
+  });
   if (!libraryStillUsed) await deleteModelWasmInCache(modelId, appConfig).catch(() => undefined);
-  for (const name of ['webllm/model', 'webllm/config']) {
-    for (const entry of await cacheEntries(name)) {
-      if (entry.url.startsWith(baseUrl)) await entry.cache.delete(entry.request);
-    }
-  }
 }
 
 /**
@@ -98,8 +97,4 @@ export async function forgetModelProgram(modelId: string, appConfig: AppConfig):
     deleteModelWasmInCache(modelId, appConfig).catch(() => undefined),
     deleteChatConfigInCache(modelId, appConfig).catch(() => undefined),
   ]);
-}
-
-export async function isModelCached(modelId: string, appConfig: AppConfig): Promise<boolean> {
-  return hasModelInCache(modelId, appConfig).catch(() => false);
 }

@@ -167,12 +167,8 @@ export class TranslationPipeline extends EventTarget {
   }
 
   private async translate(utterance: Utterance, finalAt: number): Promise<void> {
-    const status = this.translator.engine.store.state.status;
-    if (status !== 'ready' && status !== 'generating') {
-      this.update(utterance, {
-        status: 'error',
-        error: 'No model is loaded. Load one in Models; your text is kept here.',
-      });
+    if (!this.engineReady()) {
+      this.patch(utterance.id, { status: 'error', error: 'No model is loaded. Load one in Models; your text is kept here.' });
       return;
     }
     const displays: string[] = [];
@@ -180,7 +176,7 @@ export class TranslationPipeline extends EventTarget {
       { source: utterance.source.committed, from: utterance.sourceLanguage, to: utterance.targetLanguage, context: this.context(utterance) },
       ({ text, firstTokenAt }) => {
         displays.push(text);
-        this.update(utterance, {
+        this.patch(utterance.id, {
           translation: { committed: '', tail: text },
           figures: { ...utterance.figures, ...(firstTokenAt ? { finalToFirstTokenMs: firstTokenAt - finalAt } : {}) },
         });
@@ -188,7 +184,7 @@ export class TranslationPipeline extends EventTarget {
     );
     if (result.stale) return;
     if (result.error) {
-      this.update(utterance, {
+      this.patch(utterance.id, {
         status: 'error',
         error: `${result.error.message} ${result.error.hint}`,
         translation: { committed: result.text, tail: '' },
@@ -196,7 +192,7 @@ export class TranslationPipeline extends EventTarget {
       return;
     }
     displays.push(result.text);
-    this.update(utterance, {
+    this.patch(utterance.id, {
       status: 'done',
       translation: { committed: result.text, tail: '' },
       figures: {
@@ -290,8 +286,7 @@ export class TranslationPipeline extends EventTarget {
     const current = () => this.utterances.find((u) => u.id === listening.utteranceId);
     const utterance = current();
     if (!utterance) return;
-    const status = this.translator.engine.store.state.status;
-    if (status !== 'ready' && status !== 'generating') {
+    if (!this.engineReady()) {
       this.patch(listening.utteranceId, { status: 'error', error: 'No model is loaded. Load one in Models; the recognised text is kept here.' });
       return;
     }
@@ -339,6 +334,11 @@ export class TranslationPipeline extends EventTarget {
     return language ? { sourceLanguage: language, targetLanguage: this.targetFor(language) } : {};
   }
 
+  private engineReady(): boolean {
+    const status = this.translator.engine.store.state.status;
+    return status === 'ready' || status === 'generating';
+  }
+
   private patch(id: number, patch: Partial<Utterance>): void {
     this.utterances = this.utterances.map((u) => (u.id === id ? { ...u, ...patch } : u));
     this.changed();
@@ -356,9 +356,6 @@ export class TranslationPipeline extends EventTarget {
     return this.utterances.find((u) => u.id === utterance.id) ?? utterance;
   }
 
-  private update(utterance: Utterance, patch: Partial<Utterance>): void {
-    this.patch(utterance.id, patch);
-  }
 
   private onSourceError(error: SourceError): void {
     this.notice = `${error.message} ${error.hint}`;
