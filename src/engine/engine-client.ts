@@ -10,6 +10,8 @@ import { engineError, toEngineError, type EngineError } from './errors.js';
 import { deleteCachedModel, forgetModelProgram, modelBaseUrl } from './model-cache.js';
 import { EtaEstimator, parseProgressReport } from './progress.js';
 import type { EngineStore } from './store.js';
+// Named Worker so Vite still sees `new Worker(new URL(…))` and bundles the script (see module-worker.ts).
+import { ModuleWorker as Worker } from './module-worker.js';
 
 export interface EngineClientOptions {
   store: EngineStore;

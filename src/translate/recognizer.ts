@@ -3,6 +3,8 @@
  * and transcribes segments. Failures come back as clear, human errors.
  */
 import type { AsrErrorCode, AsrMessage, AsrReplies, AsrRequest, LoadPayload, WhisperModel } from './asr-protocol.js';
+// Named Worker so Vite still sees `new Worker(new URL(…))` and bundles the script (see module-worker.ts).
+import { ModuleWorker as Worker } from '../engine/module-worker.js';
 
 export interface RecognizerError {
   code: AsrErrorCode;

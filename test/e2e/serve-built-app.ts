@@ -20,7 +20,8 @@ let server: PreviewServer | undefined;
 let hubServer: Server | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  const outDir = 'dist-e2e';
+  // APERTO_E2E_OUT lets two e2e runs on one machine build side by side.
+  const outDir = process.env.APERTO_E2E_OUT ?? 'dist-e2e';
   // Vitest runs with NODE_ENV=test, which would make Vite bundle development builds (Lit's dev mode).
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
