@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 /**
@@ -32,6 +33,11 @@ export default defineConfig({
     chunkSizeWarningLimit: 8000,
     assetsInlineLimit: (file) => (VAD_WEB_FILES.test(file) ? false : undefined),
     rolldownOptions: {
+      // Two pages: the app, and the kiosk (an unattended screen configured by its URL).
+      input: {
+        main: fileURLToPath(new URL('./index.html', import.meta.url)),
+        kiosk: fileURLToPath(new URL('./kiosk.html', import.meta.url)),
+      },
       output: {
         assetFileNames: (asset) =>
           asset.names.some((name) => VAD_WEB_FILES.test(name))

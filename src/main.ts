@@ -10,6 +10,11 @@ import { SettingsStore } from './storage/settings.js';
 
 async function start(): Promise<void> {
   const params = new URL(location.href).searchParams;
+  // `?kiosk` on the app opens the kiosk page with the same parameters.
+  if (params.has('kiosk')) {
+    location.replace(new URL(`kiosk.html${location.search}`, location.href));
+    return;
+  }
   const settings = new SettingsStore();
   const notices: string[] = [];
   const fromLink = parseEnginePreference(params.get('engine'));

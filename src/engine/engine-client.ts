@@ -8,6 +8,7 @@ import { WebWorkerMLCEngine, type AppConfig, type ModelRecord } from '@mlc-ai/we
 import type { ChatEngine, ChatRequest, ChatStreamEvent } from './chat-engine.js';
 import { engineError, toEngineError, type EngineError } from './errors.js';
 import { deleteCachedModel, forgetModelProgram, modelBaseUrl } from './model-cache.js';
+import { answersWithin } from './model-library.js';
 import { EtaEstimator, parseProgressReport } from './progress.js';
 import type { EngineStore } from './store.js';
 // Named Worker so Vite still sees `new Worker(new URL(…))` and bundles the script (see module-worker.ts).
@@ -45,6 +46,8 @@ export class EngineClient implements ChatEngine {
   /** Bumped by every load and cancel, so answers from a superseded load are ignored. */
   private loadGeneration = 0;
   private pending?: Interruption;
+  /** Rejected when the current worker is dropped, so a reply waiting on a dead worker ends. */
+  private workerGone?: Interruption;
 
   constructor(options: EngineClientOptions) {
     this.store = options.store;
@@ -133,7 +136,13 @@ export class EngineClient implements ChatEngine {
         ...(request.seed !== undefined ? { seed: request.seed } : {}),
         ...(request.enableThinking !== undefined ? { extra_body: { enable_thinking: request.enableThinking } } : {}),
       });
-      for await (const chunk of stream) {
+      const chunks = stream[Symbol.asyncIterator]();
+      const gone = this.workerGone?.promise;
+      for (;;) {
+        // A worker that dies mid-reply never sends the next chunk; its loss ends the reply instead.
+        const next = await (gone ? Promise.race([chunks.next(), gone]) : chunks.next());
+        if (next.done) break;
+        const chunk = next.value;
         const text = chunk.choices[0]?.delta?.content;
         if (text) yield { type: 'delta', text };
         if (chunk.usage) {
@@ -188,6 +197,20 @@ export class EngineClient implements ChatEngine {
     await deleteCachedModel(modelId, this.appConfig);
   }
 
+  isResponsive(timeoutMs: number): Promise<boolean> {
+    // getMessage is a round trip to the worker; even a rejection ("no model loaded") is an answer.
+    return this.engine ? answersWithin(this.engine.getMessage(), timeoutMs) : Promise.resolve(true);
+  }
+
+  markLost(detail: string): void {
+    const error = engineError('worker-lost', detail);
+    this.loadGeneration++;
+    this.pending?.reject(error);
+    this.pending = undefined;
+    this.discardWorker(error);
+    this.store.fail(error);
+  }
+
   /** Release the worker and the GPU memory it holds. */
   dispose(): void {
     this.abandonLoad();
@@ -207,11 +230,14 @@ export class EngineClient implements ChatEngine {
     const worker = this.createWorker();
     worker.addEventListener('error', (event) => this.onWorkerCrash(worker, event));
     this.worker = worker;
+    this.workerGone = interruption();
     this.engine = new WebWorkerMLCEngine(worker, { appConfig: this.appConfig });
     return this.engine;
   }
 
-  private discardWorker(): void {
+  private discardWorker(reason: EngineError = engineError('aborted')): void {
+    this.workerGone?.reject(reason);
+    this.workerGone = undefined;
     this.worker?.terminate();
     this.worker = undefined;
     this.engine = undefined;
@@ -220,17 +246,7 @@ export class EngineClient implements ChatEngine {
   private onWorkerCrash(worker: Worker, event: ErrorEvent): void {
     if (worker !== this.worker) return;
     event.preventDefault();
-    const detail = `Worker error: ${event.message || 'the model worker could not start or stopped'}`;
-    const error: EngineError = {
-      ...engineError('unknown', detail),
-      message: 'The model worker stopped unexpectedly.',
-      hint: 'Press Reload model. Your conversation is kept.',
-    };
-    this.loadGeneration++;
-    this.pending?.reject(error);
-    this.pending = undefined;
-    this.discardWorker();
-    this.store.fail(error);
+    this.markLost(`Worker error: ${event.message || 'the model worker could not start or stopped'}`);
   }
 
   /**

@@ -11,6 +11,7 @@ export type EngineErrorCode =
   | 'no-webgpu'
   | 'shader-f16'
   | 'device-lost'
+  | 'worker-lost'
   | 'quota'
   | 'network'
   | 'model-not-found'
@@ -42,6 +43,10 @@ const MESSAGES: Record<EngineErrorCode, Omit<EngineError, 'code' | 'detail'>> = 
   'device-lost': {
     message: 'The GPU stopped responding (device lost), most often because it ran out of memory.',
     hint: 'Close other GPU-heavy tabs and reload the model, or choose a smaller model.',
+  },
+  'worker-lost': {
+    message: 'The model stopped answering: its worker crashed or was shut down by the browser.',
+    hint: 'Press Reload model. Your conversation is kept.',
   },
   quota: {
     message: 'There is not enough storage space left in this browser to keep the model.',

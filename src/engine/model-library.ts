@@ -24,6 +24,13 @@ export interface LoadableEngine extends ChatEngine {
   load(modelId: string): Promise<boolean>;
   cancel(): void;
   dispose(): void;
+  /**
+   * Whether the model's worker still answers within `timeoutMs` (a round trip, cheap). True when
+   * there is no worker to ask. Only meaningful while a model is ready: a busy worker answers late.
+   */
+  isResponsive(timeoutMs: number): Promise<boolean>;
+  /** Give up on a worker that stopped answering: drop it and put `worker-lost` in the store. */
+  markLost(detail: string): void;
 }
 
 /** A model someone adds by URL: a GGUF file (CPU), or an MLC model folder plus its library (GPU). */
@@ -49,6 +56,18 @@ export interface ModelLibrary {
   deleteModel(modelId: string): Promise<void>;
   /** Validates and adds a model; throws CustomModelError. Adding the same URL twice returns the first. */
   addCustom(input: CustomModelInput): CatalogEntry;
+}
+
+/** Whether `reply` settles (either way: an error is an answer too) within `timeoutMs`. */
+export function answersWithin(reply: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    const answered = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    reply.then(answered, answered);
+  });
 }
 
 export function fitEntries(library: ModelLibrary, device: DeviceReport): FittedEntry[] {

@@ -1,3 +1,4 @@
+import { chooseEngine, type EnginePreference } from '../app/engine-choice.js';
 import { appConfigFor, catalog } from './app-config.js';
 import { CpuEngineClient } from './cpu/cpu-engine-client.js';
 import { CpuModelLibrary } from './cpu/cpu-library.js';
@@ -5,15 +6,19 @@ import { probeDevice, type DeviceReport } from './device.js';
 import { EngineClient } from './engine-client.js';
 import { GpuModelLibrary } from './gpu-library.js';
 import type { LoadableEngine, ModelLibrary } from './model-library.js';
+import { EngineRecovery } from './recovery.js';
 import { EngineStore, type EngineKind } from './store.js';
 
 export interface PageEngine {
   store: EngineStore;
   library: ModelLibrary;
   engine: LoadableEngine;
+  /** Watches the worker and reloads the model after a crash (automatically only where enabled). */
+  recovery: EngineRecovery;
 }
 
 let shared: PageEngine | undefined;
+let choosing: Promise<PageEngine> | undefined;
 
 export function createEngine(kind: EngineKind): PageEngine {
   const store = new EngineStore(kind);
@@ -21,7 +26,7 @@ export function createEngine(kind: EngineKind): PageEngine {
     kind === 'cpu'
       ? new CpuModelLibrary(new CpuEngineClient({ store }))
       : new GpuModelLibrary(new EngineClient({ store, appConfig: appConfigFor(catalog) }));
-  return { store, library, engine: library.engine };
+  return { store, library, engine: library.engine, recovery: new EngineRecovery(library.engine) };
 }
 
 /**
@@ -30,7 +35,7 @@ export function createEngine(kind: EngineKind): PageEngine {
  */
 export function initPageEngine(kind: EngineKind): PageEngine {
   if (shared?.store.engine === kind) return shared;
-  shared?.engine.dispose();
+  if (shared) disposeShared();
   shared = createEngine(kind);
   return shared;
 }
@@ -42,6 +47,73 @@ export function initPageEngine(kind: EngineKind): PageEngine {
  */
 export function pageEngine(): PageEngine {
   return (shared ??= createEngine('webgpu'));
+}
+
+/** The page's engine if one exists, without creating it. */
+export function existingPageEngine(): PageEngine | undefined {
+  return shared;
+}
+
+/** A hold on the page's engine. The engine is freed once the last hold is released. */
+export interface EngineLease {
+  /** Set at once when the engine already exists or the kind is explicit; else after the device probe. */
+  readonly current: PageEngine | undefined;
+  readonly ready: Promise<PageEngine>;
+  release(): void;
+}
+
+/**
+ * How long an engine nobody holds stays alive: an element moved in the DOM (or re-rendered by a
+ * framework) is disconnected and connected again, and must not lose its loaded model meanwhile.
+ */
+const RELEASE_GRACE_MS = 1000;
+let holders = 0;
+let releaseTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Take a hold on the page's one engine, creating it for `preference` if there is none yet (`auto`:
+ * the GPU engine where WebGPU works, else the CPU engine). The first choice on a page wins: a second
+ * element asking for another kind shares the existing engine rather than loading a second model.
+ */
+export function leasePageEngine(preference: EnginePreference = 'auto'): EngineLease {
+  holders++;
+  clearTimeout(releaseTimer);
+  let released = false;
+  const immediate = shared ?? (preference === 'auto' ? undefined : initPageEngine(preference));
+  const ready = immediate ? Promise.resolve(immediate) : chooseForDevice();
+  let current = immediate;
+  void ready.then((engine) => (current = engine));
+  return {
+    get current() {
+      return current;
+    },
+    ready,
+    release() {
+      if (released) return;
+      released = true;
+      holders--;
+      if (holders > 0) return;
+      clearTimeout(releaseTimer);
+      releaseTimer = setTimeout(() => {
+        if (holders === 0) disposeShared();
+      }, RELEASE_GRACE_MS);
+    },
+  };
+}
+
+function chooseForDevice(): Promise<PageEngine> {
+  choosing ??= deviceReport()
+    .then((report) => shared ?? initPageEngine(chooseEngine('auto', report.gpu).kind))
+    .finally(() => (choosing = undefined));
+  return choosing;
+}
+
+/** Terminate the engine's worker and free the model's memory; the next lease starts afresh. */
+function disposeShared(): void {
+  const engine = shared;
+  shared = undefined;
+  engine?.recovery.stop();
+  engine?.engine.dispose();
 }
 
 let deviceProbe: Promise<DeviceReport> | undefined;

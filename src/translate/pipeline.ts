@@ -74,12 +74,12 @@ export class TranslationPipeline extends EventTarget {
   /** Turns audio into text; needed only for audio sources. */
   recognizer?: Recognizer;
 
-  constructor(engine: ChatEngine) {
+  constructor(engine?: ChatEngine) {
     super();
     this.translator = new Translator(engine);
   }
 
-  set engine(engine: ChatEngine) {
+  set engine(engine: ChatEngine | undefined) {
     this.translator.engine = engine;
   }
 
@@ -335,7 +335,7 @@ export class TranslationPipeline extends EventTarget {
   }
 
   private engineReady(): boolean {
-    const status = this.translator.engine.store.state.status;
+    const status = this.translator.engine?.store.state.status;
     return status === 'ready' || status === 'generating';
   }
 

@@ -4,7 +4,7 @@
  * last committed pairs as context so names and terms stay consistent.
  */
 import type { ChatEngine, ChatTurn } from '../engine/chat-engine.js';
-import { toEngineError, type EngineError } from '../engine/errors.js';
+import { engineError, toEngineError, type EngineError } from '../engine/errors.js';
 import { ThinkingSplitter } from '../chat/thinking.js';
 import { languageByCode } from './languages.js';
 
@@ -45,7 +45,8 @@ export class Translator {
   /** Increases with every request; a stream whose number is no longer the newest is stale. */
   private sequence = 0;
 
-  constructor(public engine: ChatEngine) {}
+  /** Absent until the page's engine is known (an element on its own page finds it asynchronously). */
+  constructor(public engine?: ChatEngine) {}
 
   /**
    * Translate, reporting progress as tokens arrive. A newer call interrupts this one: the older
@@ -55,9 +56,11 @@ export class Translator {
     request: TranslationRequest,
     onProgress: (progress: TranslationProgress) => void,
   ): Promise<{ text: string; stale: boolean; error?: EngineError }> {
+    const engine = this.engine;
+    if (!engine) return { text: '', stale: false, error: engineError('model-not-found', 'no engine yet') };
     const mine = ++this.sequence;
     // A newer request supersedes whatever is still streaming.
-    if (this.engine.store.state.status === 'generating') this.engine.interrupt();
+    if (engine.store.state.status === 'generating') engine.interrupt();
     await this.waitUntilFree(mine);
     if (mine !== this.sequence) return { text: '', stale: true };
 
@@ -65,7 +68,7 @@ export class Translator {
     let text = '';
     let firstTokenAt: number | undefined;
     try {
-      const stream = this.engine.streamChat({
+      const stream = engine.streamChat({
         messages: translationPrompt(request),
         temperature: 0,
         topP: 1,
@@ -75,7 +78,7 @@ export class Translator {
       for await (const event of stream) {
         if (event.type !== 'delta') continue;
         if (mine !== this.sequence) {
-          this.engine.interrupt();
+          engine.interrupt();
           continue;
         }
         firstTokenAt ??= performance.now();
@@ -90,8 +93,8 @@ export class Translator {
 
   /** The engine answers one request at a time; wait for the one in progress to end. */
   private async waitUntilFree(mine: number): Promise<void> {
-    const store = this.engine.store;
-    while (store.state.status === 'generating' && mine === this.sequence) {
+    const store = this.engine?.store;
+    while (store && store.state.status === 'generating' && mine === this.sequence) {
       await new Promise<void>((resolve) => store.addEventListener('change', () => resolve(), { once: true }));
     }
   }

@@ -36,6 +36,7 @@ const ALL_CODES = Object.keys({
   'no-webgpu': true,
   'shader-f16': true,
   'device-lost': true,
+  'worker-lost': true,
   quota: true,
   network: true,
   'model-not-found': true,

@@ -1,7 +1,7 @@
 import { Task } from '@lit/task';
 import { LitElement, html, nothing } from 'lit';
 import { VIEWS, VIEW_LABELS, hrefFor, parseRoute, type Route, type View } from '../../app/routes.js';
-import { deviceReport, pageEngine } from '../../engine/page-engine.js';
+import { deviceReport, leasePageEngine, pageEngine, type EngineLease } from '../../engine/page-engine.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { appStyles } from './app.styles.js';
 import '../chat/chat.define.js';
@@ -37,14 +37,21 @@ export class ApertoApp extends LitElement {
     this.notices = [];
   }
 
+  private lease?: EngineLease;
+
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('hashchange', this.onHashChange);
+    // The app holds the engine for the whole visit: views come and go, the loaded model stays.
+    this.lease = leasePageEngine(this.engine.store.engine);
+    // Watch the worker; the status strip offers "Reload model" when it is lost.
+    this.engine.recovery.start();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('hashchange', this.onHashChange);
+    this.lease?.release();
   }
 
   private readonly onHashChange = () => {

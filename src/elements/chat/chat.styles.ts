@@ -109,4 +109,7 @@ export const chatStyles = css`
       height: var(--_chat-height);
     }
   }
+  :host([no-toolbar]) header button {
+    display: none;
+  }
 `;

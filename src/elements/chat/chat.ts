@@ -1,10 +1,13 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { createRef, ref, type Ref } from 'lit/directives/ref.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { ChatSession, supportsThinkingSwitch, type ChatDeltaEvent } from '../../chat/chat-session.js';
 import { toExportJson, toMarkdown } from '../../chat/conversation.js';
 import type { ChatEngine } from '../../engine/chat-engine.js';
-import { pageEngine } from '../../engine/page-engine.js';
+import { checkNumber, checkText } from '../../app/parameters.js';
+import type { ConversationSettings } from '../../chat/conversation.js';
+import { ApertoErrorEvent } from '../../events/error.js';
+import { ApertoMessageEvent } from '../../events/message.js';
 import { ApertoConversationRequestEvent } from '../../events/conversation-request.js';
 import { ConversationStore } from '../../storage/conversations.js';
 import { ApertoMessageActionEvent } from '../../events/message-action.js';
@@ -12,6 +15,7 @@ import { ApertoSettingsChangeEvent } from '../../events/settings-change.js';
 import type { ApertoChatMessage } from '../chat-message/chat-message.js';
 import { downloadText } from '../shared/download.js';
 import { isSendKey } from '../shared/keys.js';
+import { PageEngineController } from '../shared/page-engine-controller.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { chatStyles } from './chat.styles.js';
 import '../chat-history/chat-history.define.js';
@@ -26,16 +30,33 @@ const RENDER_INTERVAL_MS = 50;
 /**
  * @summary A chat with the loaded model: streaming replies, stop, regenerate, edit and resend,
  * per-conversation settings, and conversations kept on this device.
+ *
+ * Usable on its own: `<aperto-chat model="…" autoload system-prompt="…" temperature="0.7">`. All
+ * elements of a page share one engine (one worker, one model).
+ *
+ * @fires aperto-ready - A model is loaded; `detail: {modelId, engine}`.
+ * @fires aperto-progress - Model loading progress; `detail: {modelId, phase, progress, loadedBytes, totalBytes?}`.
+ * @fires aperto-message - A reply finished; `detail: {conversationId, messageId, role, content, status}`.
+ * @fires aperto-error - A load or reply failed, or an attribute was unusable; `detail: {code, message, hint}`.
  * @csspart log - The message list.
  * @csspart composer - The message box and its buttons.
+ * @csspart progress - The model loading progress.
+ * @csspart load-button - The button that loads the `model` attribute's model.
  * @cssprop --aperto-chat-height - Height of the chat area.
+ * @cssprop --aperto-accent - Accent colour (buttons, links).
  */
 export class ApertoChat extends LitElement {
   static override styles = [tokens, chatStyles];
   static override properties = {
     engine: { attribute: false },
+    enginePreference: { attribute: 'engine' },
+    model: {},
+    autoload: { type: Boolean },
+    systemPrompt: { attribute: 'system-prompt' },
+    temperature: {},
     storage: { attribute: false },
     noHistory: { type: Boolean, attribute: 'no-history', reflect: true },
+    noToolbar: { type: Boolean, attribute: 'no-toolbar', reflect: true },
     showSettings: { state: true },
     following: { state: true },
     announcement: { state: true },
@@ -43,9 +64,20 @@ export class ApertoChat extends LitElement {
   };
 
   /** Defaults to the page's one engine. */
-  declare engine: ChatEngine;
+  declare engine: ChatEngine | undefined;
+  /** Which engine the page uses if this element is the first to ask: auto (default), webgpu, cpu. */
+  declare enginePreference: string | null;
+  /** A catalog id or a model URL to load (on Load, or at once with `autoload`). */
+  declare model: string | null;
+  declare autoload: boolean;
+  /** Instructions for the model, applied to this element's conversations. */
+  declare systemPrompt: string | null;
+  /** Sampling temperature 0–2 for this element's conversations. */
+  declare temperature: string | number | null;
   declare storage: ConversationStore;
   declare noHistory: boolean;
+  /** Hide the title bar's buttons (settings, export, import): for kiosks. */
+  declare noToolbar: boolean;
   declare showSettings: boolean;
   declare following: boolean;
   declare announcement: string;
@@ -55,13 +87,26 @@ export class ApertoChat extends LitElement {
   private readonly logRef: Ref<HTMLDivElement> = createRef();
   private readonly inputRef: Ref<HTMLTextAreaElement> = createRef();
   private readonly fileRef: Ref<HTMLInputElement> = createRef();
-  private observedStore?: EventTarget;
+
+  private readonly pageEngine = new PageEngineController(this, {
+    explicitEngine: () => this.engine,
+    onEngine: (page) => {
+      this.engine = page.engine;
+      this.startSession();
+    },
+  });
 
   constructor() {
     super();
-    this.engine = pageEngine().engine;
+    this.engine = undefined;
+    this.enginePreference = null;
+    this.model = null;
+    this.autoload = false;
+    this.systemPrompt = null;
+    this.temperature = null;
     this.storage = new ConversationStore();
     this.noHistory = false;
+    this.noToolbar = false;
     this.showSettings = false;
     this.following = true;
     this.announcement = '';
@@ -73,39 +118,58 @@ export class ApertoChat extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (!this.session) {
-      this.session = new ChatSession(this.engine, this.storage);
-      this.session.addEventListener('change', this.onSessionChange);
-      this.session.addEventListener('delta', this.onDelta as EventListener);
-      void this.session.restore();
-    }
-    this.observeStore();
+    this.startSession();
     window.addEventListener('pagehide', this.onPageHide);
     document.addEventListener('visibilitychange', this.onPageHide);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.observedStore?.removeEventListener('change', this.onSessionChange);
-    this.observedStore = undefined;
     window.removeEventListener('pagehide', this.onPageHide);
     document.removeEventListener('visibilitychange', this.onPageHide);
     void this.session?.flush();
   }
 
-  override willUpdate(): void {
-    if (this.session && this.session.engine !== this.engine) {
-      this.session.engine = this.engine;
-      this.observeStore();
-    }
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (this.session && this.engine && this.session.engine !== this.engine) this.session.engine = this.engine;
+    if (changed.has('systemPrompt') || changed.has('temperature')) this.applyPinnedSettings();
+    if (changed.has('model') && this.hasUpdated) this.pageEngine.modelChanged();
   }
 
-  /** Re-render when the engine's state changes (a model becomes ready, or fails). */
-  private observeStore(): void {
-    if (this.observedStore === this.engine.store) return;
-    this.observedStore?.removeEventListener('change', this.onSessionChange);
-    this.observedStore = this.engine.store;
-    this.observedStore.addEventListener('change', this.onSessionChange);
+  /** A session once there is an engine: one given directly, or the page's. */
+  private startSession(): void {
+    if (this.session || !this.engine) return;
+    this.session = new ChatSession(this.engine, this.storage);
+    this.session.addEventListener('change', this.onSessionChange);
+    this.session.addEventListener('delta', this.onDelta as EventListener);
+    void this.session.restore().then(() => this.applyPinnedSettings());
+    this.requestUpdate();
+  }
+
+  /** Messages about `system-prompt` and `temperature` values that could not be used. */
+  private settingProblems: string[] = [];
+
+  /** Settings fixed by the element's attributes; they override the conversation's own. */
+  private pinnedSettings(): Partial<ConversationSettings> {
+    const pinned: Partial<ConversationSettings> = {};
+    const problems: string[] = [];
+    const prompt = checkText('system-prompt', this.systemPrompt, 8000);
+    if (prompt.problem) problems.push(prompt.problem);
+    if (prompt.value !== undefined) pinned.systemPrompt = prompt.value;
+    const raw = this.temperature === null || this.temperature === undefined ? null : String(this.temperature);
+    const temperature = checkNumber('temperature', raw, { min: 0, max: 2, fallback: undefined }, 'attribute');
+    if (temperature.problem) problems.push(temperature.problem);
+    if (temperature.value !== undefined) pinned.temperature = temperature.value;
+    for (const problem of problems.filter((p) => !this.settingProblems.includes(p))) {
+      this.dispatchEvent(new ApertoErrorEvent({ code: 'bad-attribute', message: problem, hint: 'Fix the attribute; the chat uses its default meanwhile.' }));
+    }
+    this.settingProblems = problems;
+    return pinned;
+  }
+
+  private applyPinnedSettings(): void {
+    const pinned = this.pinnedSettings();
+    if (this.session && Object.keys(pinned).length > 0) void this.session.updateSettings(pinned);
   }
 
   private readonly onPageHide = () => {
@@ -114,7 +178,10 @@ export class ApertoChat extends LitElement {
 
   private readonly onSessionChange = () => {
     const streaming = this.session?.streaming;
-    if (this.wasStreaming && !streaming) this.announceReply();
+    if (this.wasStreaming && !streaming) {
+      this.announceReply();
+      this.reportReply();
+    }
     this.wasStreaming = streaming?.id;
     this.requestUpdate();
   };
@@ -152,6 +219,27 @@ export class ApertoChat extends LitElement {
     this.pendingDeltas.clear();
     void Promise.all(updates).then(() => this.followStream());
   };
+
+  /**
+   * Forget the conversation on screen and start an empty one (a kiosk's idle reset): the next
+   * visitor must not find the previous one's words, so it is deleted from this device too.
+   */
+  async startOver(): Promise<void> {
+    this.draft = '';
+    const session = this.session;
+    if (session) await session.remove(session.conversation.id);
+  }
+
+  /** Tell the host page about the finished reply. */
+  private reportReply(): void {
+    const conversation = this.session?.conversation;
+    const last = conversation?.messages.at(-1);
+    if (!conversation || !last || last.role !== 'assistant') return;
+    const status = last.status === 'error' ? 'error' : last.status === 'stopped' ? 'stopped' : 'done';
+    this.dispatchEvent(
+      new ApertoMessageEvent({ conversationId: conversation.id, messageId: last.id, role: 'assistant', content: last.content, status }),
+    );
+  }
 
   private announceReply(): void {
     const messages = this.session?.conversation.messages ?? [];
@@ -194,7 +282,7 @@ export class ApertoChat extends LitElement {
   }
 
   private get ready(): boolean {
-    const status = this.engine.store.state.status;
+    const status = this.engine?.store.state.status;
     return status === 'ready' || status === 'generating';
   }
 
@@ -259,9 +347,19 @@ export class ApertoChat extends LitElement {
     await this.session.importJson(await file.text());
   }
 
+  private renderNotReady() {
+    const store = this.engine?.store;
+    const status = store?.state.status;
+    // Inside the app, Models loads models; an element on its own page loads its `model` attribute.
+    if (this.model === null && status !== 'loading' && status !== 'error') {
+      return html`<p class="notice" role="status">No model is loaded yet. Load one in Models to start chatting.</p>`;
+    }
+    return this.pageEngine.renderLoadState();
+  }
+
   override render() {
     const session = this.session;
-    if (!session) return nothing;
+    if (!session) return this.pageEngine.renderLoadState();
     const { conversation } = session;
     const busy = session.busy;
     const messages = conversation.messages;
@@ -293,14 +391,13 @@ export class ApertoChat extends LitElement {
         </header>
         <div>
           ${session.notice ? html`<p class="notice" role="status">${session.notice}</p>` : nothing}
-          ${this.ready
-            ? nothing
-            : html`<p class="notice" role="status">No model is loaded yet. Load one in Models to start chatting.</p>`}
+          ${[...this.pageEngine.problems, ...this.settingProblems].map((p) => html`<p class="notice" role="alert">${p}</p>`)}
+          ${this.ready ? nothing : this.renderNotReady()}
           ${this.showSettings
             ? html`<div class="settings">
                 <aperto-chat-settings
                   .settings=${conversation.settings}
-                  ?thinking-switch=${supportsThinkingSwitch(this.engine.store.modelId)}
+                  ?thinking-switch=${supportsThinkingSwitch(this.engine?.store.modelId)}
                 ></aperto-chat-settings>
               </div>`
             : nothing}

@@ -1,4 +1,4 @@
-import { LitElement, html } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { pageEngine, type PageEngine } from '../../engine/page-engine.js';
 import { EngineStateController } from '../../engine/store-controller.js';
 import type { EngineState } from '../../engine/store.js';
@@ -36,6 +36,13 @@ export class ApertoStatusStrip extends LitElement {
     this.status = this.state.state.status;
   }
 
+  /** Shown once a model has been loaded: the way back when the model's worker crashed or hangs. */
+  private renderReload() {
+    const status = this.state.state.status;
+    if (!this.engine.recovery.modelId || status === 'loading' || status === 'idle') return nothing;
+    return html`<button class="reload" @click=${() => void this.engine.recovery.reloadNow()}>Reload model</button>`;
+  }
+
   override render() {
     const state = this.state.state;
     const model = 'modelId' in state && state.modelId ? state.modelId : '—';
@@ -43,6 +50,7 @@ export class ApertoStatusStrip extends LitElement {
       <span>Engine: <span data-field="engine">${this.engine.library.label}</span></span>
       <span>Model: <span data-field="model">${model}</span></span>
       <span><span class="dot" aria-hidden="true"></span>State: <span data-field="state">${describe(state)}</span></span>
+      ${this.renderReload()}
     </div>`;
   }
 }

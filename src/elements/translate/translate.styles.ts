@@ -118,4 +118,8 @@ export const translateStyles = css`
   .figures td:first-child {
     text-align: start;
   }
+  :host([no-controls]) .controls {
+    display: none;
+  }
+
 `;

@@ -1,6 +1,8 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { ChatEngine } from '../../engine/chat-engine.js';
-import { pageEngine } from '../../engine/page-engine.js';
+import { checkLanguage } from '../../app/parameters.js';
+import { ApertoCaptionEvent } from '../../events/caption.js';
+import { ApertoErrorEvent } from '../../events/error.js';
 import { LANGUAGES, isRightToLeft, languageByCode } from '../../translate/languages.js';
 import { TranslationPipeline, type Utterance } from '../../translate/pipeline.js';
 import { TextSource } from '../../translate/text-source.js';
@@ -8,6 +10,7 @@ import type { WhisperModel } from '../../translate/asr-protocol.js';
 import type { SpeechSource } from '../../translate/types.js';
 import { downloadText } from '../shared/download.js';
 import { isSendKey } from '../shared/keys.js';
+import { PageEngineController } from '../shared/page-engine-controller.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { translateStyles } from './translate.styles.js';
 
@@ -19,6 +22,17 @@ const ms = (value: number | undefined) => (value === undefined ? '—' : `${Math
 /**
  * @summary Live translation: text in one language, captions in another, in a normal view or a
  * glasses-style HUD.
+ *
+ * Usable on its own: `<aperto-translate model="…" autoload from="de" to="en" hud>`. All elements
+ * of a page share one engine (one worker, one model).
+ *
+ * @fires aperto-ready - A model is loaded; `detail: {modelId, engine}`.
+ * @fires aperto-progress - Model loading progress; `detail: {modelId, phase, progress, loadedBytes, totalBytes?}`.
+ * @fires aperto-caption - A caption changed; `detail: {utteranceId, source, translation, from?, to, final}`.
+ * @fires aperto-error - A load failed, or an attribute was unusable; `detail: {code, message, hint}`.
+ * @csspart controls - The row of settings (languages, HUD, input).
+ * @csspart progress - The model loading progress.
+ * @csspart load-button - The button that loads the `model` attribute's model.
  * @csspart hud - The black caption area.
  * @csspart caption - Each translated caption line in the HUD.
  * @cssprop --aperto-caption-size - Size of HUD captions (default 2.5rem).
@@ -28,6 +42,10 @@ export class ApertoTranslate extends LitElement {
   static override styles = [tokens, translateStyles];
   static override properties = {
     engine: { attribute: false },
+    enginePreference: { attribute: 'engine' },
+    model: {},
+    autoload: { type: Boolean },
+    noControls: { type: Boolean, attribute: 'no-controls', reflect: true },
     from: { reflect: true },
     to: { reflect: true },
     hud: { type: Boolean, reflect: true },
@@ -43,7 +61,14 @@ export class ApertoTranslate extends LitElement {
     recognizerStatus: { state: true },
   };
 
-  declare engine: ChatEngine;
+  declare engine: ChatEngine | undefined;
+  /** Which engine the page uses if this element is the first to ask: auto (default), webgpu, cpu. */
+  declare enginePreference: string | null;
+  /** A catalog id or a model URL to load (on Load, or at once with `autoload`). */
+  declare model: string | null;
+  declare autoload: boolean;
+  /** Hide the settings row (languages, input): for kiosks and fixed embeds. */
+  declare noControls: boolean;
   /** Source language code, or "auto". */
   declare from: string;
   declare to: string;
@@ -68,9 +93,22 @@ export class ApertoTranslate extends LitElement {
   readonly pipeline: TranslationPipeline;
   private readonly text = new TextSource();
 
+  private readonly pageEngine = new PageEngineController(this, {
+    explicitEngine: () => this.engine,
+    onEngine: (page) => (this.engine = page.engine),
+  });
+  /** Messages about `from` and `to` values that could not be used. */
+  private languageProblems: string[] = [];
+  /** The last caption text reported per utterance, so each change is reported once. */
+  private readonly reportedCaptions = new Map<number, string>();
+
   constructor() {
     super();
-    this.engine = pageEngine().engine;
+    this.engine = undefined;
+    this.enginePreference = null;
+    this.model = null;
+    this.autoload = false;
+    this.noControls = false;
     this.from = 'auto';
     this.to = 'en';
     this.hud = false;
@@ -87,34 +125,62 @@ export class ApertoTranslate extends LitElement {
     this.pipeline = new TranslationPipeline(this.engine);
     this.pipeline.addEventListener('change', () => {
       this.requestUpdate();
+      this.reportCaptions();
       if (this.speak) this.speakFinished();
     });
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.engine.store.addEventListener('change', this.onEngineChange);
     void this.pipeline.start(this.text);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.engine.store.removeEventListener('change', this.onEngineChange);
     void this.pipeline.stop();
   }
 
-  private readonly onEngineChange = () => this.requestUpdate();
-
   override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('engine')) {
-      const previous = changed.get('engine');
-      previous?.store.removeEventListener('change', this.onEngineChange);
-      this.engine.store.addEventListener('change', this.onEngineChange);
-      this.pipeline.engine = this.engine;
-    }
-    this.pipeline.from = this.from === 'auto' ? undefined : this.from;
-    this.pipeline.to = languageByCode(this.to)?.code ?? 'en';
+    if (changed.has('engine')) this.pipeline.engine = this.engine;
+    if (changed.has('model') && this.hasUpdated) this.pageEngine.modelChanged();
+    if (changed.has('from') || changed.has('to')) this.checkLanguages();
+    const from = checkLanguage('from', this.from, 'auto', 'attribute').value;
+    this.pipeline.from = from === 'auto' ? undefined : from;
+    this.pipeline.to = checkLanguage('to', this.to, 'en', 'attribute').value;
     this.pipeline.conversation = this.conversation ? { a: this.pipeline.from ?? 'en', b: this.pipeline.to } : undefined;
+  }
+
+  /** `from`/`to` may come from a page's markup: an unknown code is named, and the default used. */
+  private checkLanguages(): void {
+    const problems = [checkLanguage('from', this.from, 'auto', 'attribute').problem, checkLanguage('to', this.to, 'en', 'attribute').problem].filter(
+      (p): p is string => !!p,
+    );
+    for (const problem of problems.filter((p) => !this.languageProblems.includes(p))) {
+      setTimeout(() => this.dispatchEvent(new ApertoErrorEvent({ code: 'bad-attribute', message: problem, hint: 'Fix the attribute; the translator uses its default meanwhile.' })));
+    }
+    this.languageProblems = problems;
+  }
+
+  /** Tell the host page about captions that changed since the last report. */
+  private reportCaptions(): void {
+    for (const u of this.pipeline.utterances) {
+      const source = u.source.committed + u.source.tail;
+      const translation = u.translation.committed + u.translation.tail;
+      const final = u.status === 'done';
+      const key = `${final}\u0000${source}\u0000${translation}`;
+      if (this.reportedCaptions.get(u.id) === key || (!translation && !final)) continue;
+      this.reportedCaptions.set(u.id, key);
+      this.dispatchEvent(
+        new ApertoCaptionEvent({
+          utteranceId: u.id,
+          source,
+          translation,
+          ...(u.sourceLanguage ? { from: u.sourceLanguage } : {}),
+          to: u.targetLanguage,
+          final,
+        }),
+      );
+    }
   }
 
   private readonly spoken = new Set<number>();
@@ -228,10 +294,10 @@ export class ApertoTranslate extends LitElement {
   }
 
   override render() {
-    const status = this.engine.store.state.status;
+    const status = this.engine?.store.state.status;
     const ready = status === 'ready' || status === 'generating';
     return html`
-      <div class="controls">
+      <div class="controls" part="controls">
         <label>
           From
           <select aria-label="From" @change=${(e: Event) => (this.from = (e.target as HTMLSelectElement).value)}>
@@ -281,7 +347,12 @@ export class ApertoTranslate extends LitElement {
         <button @click=${() => this.pipeline.clear()}>Clear</button>
       </div>
       ${this.recognizerStatus ? html`<p class="notice" role="status">${this.recognizerStatus}</p>` : nothing}
-      ${ready ? nothing : html`<p class="notice" role="status">No model is loaded yet. Load one in Models to translate.</p>`}
+      ${this.languageProblems.concat(this.pageEngine.problems).map((p) => html`<p class="notice" role="alert">${p}</p>`)}
+      ${ready
+        ? nothing
+        : this.model === null && status !== 'loading' && status !== 'error' && this.engine
+          ? html`<p class="notice" role="status">No model is loaded yet. Load one in Models to translate.</p>`
+          : this.pageEngine.renderLoadState()}
       ${this.pipeline.notice ? html`<p class="notice" role="status">${this.pipeline.notice}</p>` : nothing}
       ${this.input === 'web-speech'
         ? html`<p class="muted">

@@ -17,10 +17,14 @@ import {
 } from '@wllama/wllama/esm/index.js';
 import type { ChatEngine, ChatRequest, ChatStreamEvent, ChatUsage } from '../chat-engine.js';
 import { engineError, type EngineError } from '../errors.js';
+import { answersWithin } from '../model-library.js';
 import { EtaEstimator, type LoadProgress } from '../progress.js';
 import type { EngineStore } from '../store.js';
 import { explainCpuError, noMemory64Error, type CpuStage } from './cpu-errors.js';
 import { defaultThreadCount, supportsWasmMemory64, wllamaAssets } from './wllama-assets.js';
+
+/** How long a reply may take to stop once asked before its worker counts as gone. */
+const STOP_GRACE_MS = 5000;
 
 /** A GGUF model: one file (or the first shard of a split model, `…-00001-of-0000N.gguf`). */
 export interface CpuModel {
@@ -219,6 +223,17 @@ export class CpuEngineClient implements ChatEngine {
     if (this.store.state.status !== 'idle') this.store.reset();
   }
 
+  isResponsive(timeoutMs: number): Promise<boolean> {
+    // wllama's debug report is its one round trip to the worker with no side effect (microseconds).
+    return this.wllama && this.loaded ? answersWithin(this.wllama._getDebugInfo(), timeoutMs) : Promise.resolve(true);
+  }
+
+  markLost(detail: string): void {
+    const modelId = this.loaded?.model.id ?? this.attempt?.model.id;
+    this.release();
+    this.store.fail(engineError('worker-lost', detail), modelId);
+  }
+
   /** How many threads llama.cpp runs on: more than one only on a cross-origin isolated page. */
   threadCount(): number {
     return this.wllama?.isModelLoaded() ? this.wllama.getNumThreads() : this.threads;
@@ -282,7 +297,14 @@ export class CpuEngineClient implements ChatEngine {
         settle();
       });
 
-    stop.signal.addEventListener('abort', () => wake?.());
+    stop.signal.addEventListener('abort', () => {
+      wake?.();
+      // llama.cpp stops within a token of being asked. A worker that has died never answers at all;
+      // then the reply ends here and the model is marked lost (so it can be reloaded).
+      setTimeout(() => {
+        if (!finished && !unloaded()) this.markLost('The model did not stop within 5 s of being asked to.');
+      }, STOP_GRACE_MS);
+    });
 
     let firstAt: number | undefined;
     let lastAt = sentAt;

@@ -85,6 +85,8 @@ export class CpuModelLibrary implements ModelLibrary {
       contextWindow: () => client.contextWindow(),
       cancel: () => client.cancel(),
       dispose: () => client.dispose(),
+      isResponsive: (timeoutMs: number) => client.isResponsive(timeoutMs),
+      markLost: (detail: string) => client.markLost(detail),
       async load(modelId: string) {
         const entry = library.entries().find((e) => e.id === modelId);
         if (!entry) {

@@ -1,0 +1,185 @@
+/**
+ * What makes an element usable on its own, in any page: it takes a hold on the page's one engine
+ * (creating it for its `engine` attribute if nobody has), loads its `model` when asked or when
+ * `autoload` is set, reports loading, readiness and failures as `aperto-*` events, and lets go
+ * when it leaves the page (the engine is freed once nothing holds it).
+ */
+import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import type { ChatEngine } from '../../engine/chat-engine.js';
+import { CustomModelError } from '../../engine/model-library.js';
+import { leasePageEngine, type EngineLease, type PageEngine } from '../../engine/page-engine.js';
+import type { EngineState } from '../../engine/store.js';
+import { checkEngine, checkModel } from '../../app/parameters.js';
+import { ApertoErrorEvent } from '../../events/error.js';
+import { ApertoProgressEvent } from '../../events/progress.js';
+import { ApertoReadyEvent } from '../../events/ready.js';
+import '../load-progress/load-progress.define.js';
+
+export interface EmbeddableHost extends ReactiveControllerHost, HTMLElement {
+  /** The `engine` attribute: auto | webgpu | cpu. */
+  enginePreference: string | null;
+  /** The `model` attribute: a catalog id or a model URL. */
+  model: string | null;
+  autoload: boolean;
+}
+
+export class PageEngineController implements ReactiveController {
+  /** The page's engine, once known (at once, or after the device probe for `auto`). */
+  page?: PageEngine;
+  /** Sentences about attributes or models that could not be used. */
+  problems: string[] = [];
+  private lease?: EngineLease;
+  private observed?: EventTarget;
+  private lastState?: EngineState;
+
+  constructor(
+    private readonly host: EmbeddableHost,
+    private readonly options: {
+      /** An engine given to the element directly (tests, advanced embedders): then no lease. */
+      explicitEngine: () => ChatEngine | undefined;
+      /** Called once the page's engine is known. */
+      onEngine: (page: PageEngine) => void;
+    },
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    const explicit = this.options.explicitEngine();
+    if (explicit && !this.page) {
+      this.observe(explicit.store);
+      return;
+    }
+    const engine = checkEngine(this.host.enginePreference, 'attribute');
+    const lease = (this.lease = leasePageEngine(engine.value));
+    this.problems = engine.problem ? [engine.problem] : [];
+    if (engine.problem) this.reportProblem(engine.problem);
+    if (lease.current) this.adopt(lease.current);
+    else void lease.ready.then((page) => this.lease === lease && this.adopt(page));
+  }
+
+  hostDisconnected(): void {
+    this.observed?.removeEventListener('change', this.onStoreChange);
+    this.observed = undefined;
+    this.lastState = undefined;
+    this.lease?.release();
+    this.lease = undefined;
+    this.page = undefined;
+  }
+
+  /** Re-check the `model` attribute (it changed) and load it when `autoload` is set. */
+  modelChanged(): void {
+    if (this.page && this.host.autoload) void this.load();
+  }
+
+  /**
+   * The catalog id the `model` attribute names, adding a model URL to the catalog; undefined
+   * (with a problem) when it names nothing this engine can load.
+   */
+  resolveModel(): string | undefined {
+    const page = this.page;
+    if (!page || this.host.model === null) return undefined;
+    const checked = checkModel(this.host.model, 'attribute');
+    if (checked.problem || !checked.value) {
+      this.addProblem(checked.problem ?? 'The “model” attribute names no model.');
+      return undefined;
+    }
+    if (checked.value.kind === 'id') {
+      const id = checked.value.id;
+      if (page.library.entries().some((e) => e.id === id)) return id;
+      this.addProblem(
+        `The “model” attribute names “${id}”, which is not in the ${page.library.label} catalog. Use a catalog id or a model URL.`,
+      );
+      return undefined;
+    }
+    try {
+      return page.library.addCustom({ url: checked.value.url }).id;
+    } catch (error) {
+      this.addProblem(`The “model” attribute’s URL cannot be used. ${error instanceof CustomModelError ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+
+  /** Load the model named by the `model` attribute, unless it (or another element's) is already there. */
+  async load(): Promise<boolean> {
+    const page = this.page;
+    const modelId = this.resolveModel();
+    if (!page || !modelId) return false;
+    const state = page.store.state;
+    if ('modelId' in state && state.modelId === modelId && state.status !== 'error') return true;
+    if (state.status === 'loading' || state.status === 'generating') return false;
+    return page.engine.load(modelId);
+  }
+
+  /** Loading progress, or a Load button for the `model` attribute, for elements to show. */
+  renderLoadState() {
+    const page = this.page;
+    if (!page) return html`<p class="notice" role="status">Starting the model engine…</p>`;
+    const state = page.store.state;
+    if (state.status === 'loading') {
+      return html`<aperto-load-progress part="progress" .progress=${state} label=${state.modelId}></aperto-load-progress>`;
+    }
+    if (state.status === 'ready' || state.status === 'generating') return nothing;
+    const modelId = this.host.model !== null ? this.resolveModel() : undefined;
+    return html`
+      ${state.status === 'error'
+        ? html`<p class="notice error" role="alert">${state.message} ${state.hint}</p>`
+        : nothing}
+      ${modelId
+        ? html`<p class="notice" role="status">
+            <button part="load-button" class="primary" @click=${() => void this.load()}>
+              ${state.status === 'error' ? 'Retry' : 'Load'} ${modelId}
+            </button>
+          </p>`
+        : nothing}
+    `;
+  }
+
+  private adopt(page: PageEngine): void {
+    this.page = page;
+    page.recovery.start();
+    this.observe(page.store);
+    this.options.onEngine(page);
+    if (this.host.autoload) void this.load();
+    this.host.requestUpdate();
+  }
+
+  private observe(store: EventTarget & { state: EngineState }): void {
+    if (this.observed === store) return;
+    this.observed?.removeEventListener('change', this.onStoreChange);
+    this.observed = store;
+    this.lastState = undefined;
+    store.addEventListener('change', this.onStoreChange);
+    this.onStoreChange();
+  }
+
+  private readonly onStoreChange = () => {
+    const store = this.observed as (EventTarget & { state: EngineState; engine?: string }) | undefined;
+    if (!store) return;
+    const state = store.state;
+    const before = this.lastState;
+    this.lastState = state;
+    this.host.requestUpdate();
+    if (state === before) return;
+    if (state.status === 'loading') {
+      const { modelId, phase, progress, loadedBytes, totalBytes } = state;
+      this.host.dispatchEvent(new ApertoProgressEvent({ modelId, phase, progress, loadedBytes, ...(totalBytes ? { totalBytes } : {}) }));
+    } else if (state.status === 'ready' && !(before && (before.status === 'ready' || before.status === 'generating') && before.modelId === state.modelId)) {
+      const engine = (this.page?.store.engine ?? 'webgpu') as 'webgpu' | 'cpu';
+      this.host.dispatchEvent(new ApertoReadyEvent({ modelId: state.modelId, engine }));
+    } else if (state.status === 'error') {
+      this.host.dispatchEvent(new ApertoErrorEvent({ code: state.code, message: state.message, hint: state.hint }));
+    }
+  };
+
+  private addProblem(problem: string): void {
+    if (this.problems.includes(problem)) return;
+    this.problems = [...this.problems, problem];
+    this.reportProblem(problem);
+  }
+
+  private reportProblem(problem: string): void {
+    // After the current task, so a page's listener added right after the element still hears it.
+    setTimeout(() => this.host.dispatchEvent(new ApertoErrorEvent({ code: 'bad-attribute', message: problem, hint: 'Fix the attribute; the element uses its default meanwhile.' })));
+  }
+}
