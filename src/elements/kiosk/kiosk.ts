@@ -26,6 +26,7 @@ const PROBLEMS_VISIBLE_MS = 60_000;
  * of the screen for 3 s.
  *
  * @csspart status - The loading / recovering line.
+ * @attr status - What the kiosk is doing: starting, loading, ready, recovering or error (read only).
  * @cssprop --aperto-caption-size - Size of the translator's captions.
  */
 export class ApertoKiosk extends LitElement {
@@ -37,6 +38,7 @@ export class ApertoKiosk extends LitElement {
     showProblems: { state: true },
     settingsOpen: { state: true },
     wakeLockNote: { state: true },
+    status: { reflect: true },
   };
 
   declare config: KioskConfig;
@@ -47,6 +49,8 @@ export class ApertoKiosk extends LitElement {
   declare showProblems: boolean;
   declare settingsOpen: boolean;
   declare wakeLockNote: string;
+  /** For styling and monitoring: starting | loading | ready | recovering | error. */
+  declare status: string;
 
   /** Set before the element is connected. */
   page?: PageEngine;
@@ -65,6 +69,16 @@ export class ApertoKiosk extends LitElement {
     this.showProblems = true;
     this.settingsOpen = false;
     this.wakeLockNote = '';
+    this.status = 'starting';
+  }
+
+  override willUpdate(): void {
+    const state = this.page?.store.state;
+    const recovery = this.page?.recovery.state;
+    if (recovery && (recovery.phase === 'waiting' || recovery.phase === 'reloading')) this.status = 'recovering';
+    else if (state?.status === 'generating' || state?.status === 'ready') this.status = 'ready';
+    else if (state?.status === 'loading') this.status = 'loading';
+    else if (state?.status === 'error') this.status = 'error';
   }
 
   override connectedCallback(): void {
