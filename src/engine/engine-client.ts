@@ -9,7 +9,7 @@ import type { ChatEngine, ChatRequest, ChatStreamEvent } from './chat-engine.js'
 import { engineError, toEngineError, type EngineError } from './errors.js';
 import { deleteCachedModel, forgetModelProgram, modelBaseUrl } from './model-cache.js';
 import { answersWithin } from './model-library.js';
-import { EtaEstimator, parseProgressReport } from './progress.js';
+import { DOWNLOAD_RETRY_DELAYS_MS, EtaEstimator, parseProgressReport, pause } from './progress.js';
 import type { EngineStore } from './store.js';
 // Named Worker so Vite still sees `new Worker(new URL(…))` and bundles the script (see module-worker.ts).
 import { ModuleWorker as Worker } from './module-worker.js';
@@ -19,6 +19,8 @@ export interface EngineClientOptions {
   appConfig: AppConfig;
   /** Tests and embedders may supply their own worker; the default is bundled by Vite. */
   createWorker?: () => Worker;
+  /** Waits before retrying a dropped download; their count is the number of retries. */
+  retryDelaysMs?: readonly number[];
 }
 
 export function createLlmWorker(): Worker {
@@ -41,6 +43,7 @@ export class EngineClient implements ChatEngine {
   readonly store: EngineStore;
   private appConfig: AppConfig;
   private readonly createWorker: () => Worker;
+  private readonly retryDelaysMs: readonly number[];
   private worker?: Worker;
   private engine?: WebWorkerMLCEngine;
   /** Bumped by every load and cancel, so answers from a superseded load are ignored. */
@@ -53,6 +56,7 @@ export class EngineClient implements ChatEngine {
     this.store = options.store;
     this.appConfig = options.appConfig;
     this.createWorker = options.createWorker ?? createLlmWorker;
+    this.retryDelaysMs = options.retryDelaysMs ?? DOWNLOAD_RETRY_DELAYS_MS;
   }
 
   get config(): AppConfig {
@@ -93,26 +97,49 @@ export class EngineClient implements ChatEngine {
 
     const generation = ++this.loadGeneration;
     const pending = (this.pending = interruption());
-    const eta = new EtaEstimator();
-    const engine = this.ensureEngine();
-    engine.setInitProgressCallback((report) => {
-      if (generation !== this.loadGeneration) return;
-      this.store.reportProgress(modelId, eta.update(parseProgressReport(report), performance.now()));
-    });
     this.store.startLoading(modelId);
     try {
-      await Promise.race([engine.reload(modelId), pending.promise]);
-      if (generation !== this.loadGeneration) return false;
-      this.store.markReady(modelId);
-      return true;
-    } catch (raw) {
-      if (generation !== this.loadGeneration) return false;
-      const error = await this.explain(raw, record);
-      if (error.code === 'bad-model-library') await forgetModelProgram(modelId, this.appConfig);
-      // A failed load can leave the worker's engine half-initialised (or its GPU device lost);
-      // the next attempt starts from a fresh worker.
-      this.discardWorker();
-      this.store.fail(error, modelId);
+      // A dropped connection is tried again after a wait; web-llm keeps the weight shards that
+      // finished in its cache, so a retry resumes from there.
+      for (let tries = 0; ; tries++) {
+        const eta = new EtaEstimator();
+        const engine = this.ensureEngine();
+        engine.setInitProgressCallback((report) => {
+          if (generation !== this.loadGeneration) return;
+          this.store.reportProgress(modelId, eta.update(parseProgressReport(report), performance.now()));
+        });
+        try {
+          await Promise.race([engine.reload(modelId), pending.promise]);
+          if (generation !== this.loadGeneration) return false;
+          this.store.markReady(modelId);
+          return true;
+        } catch (raw) {
+          if (generation !== this.loadGeneration) return false;
+          const error = await this.explain(raw, record);
+          if (error.code === 'bad-model-library') await forgetModelProgram(modelId, this.appConfig);
+          // A failed load can leave the worker's engine half-initialised (or its GPU device lost);
+          // the next attempt starts from a fresh worker.
+          this.discardWorker();
+          const wait = this.retryDelaysMs[tries];
+          if (error.code !== 'network' || wait === undefined) {
+            this.store.fail(error, modelId);
+            return false;
+          }
+          const state = this.store.state;
+          const soFar = state.status === 'loading' ? state : undefined;
+          this.store.reportProgress(modelId, {
+            phase: soFar?.phase ?? 'downloading',
+            progress: soFar?.progress ?? 0,
+            loadedBytes: soFar?.loadedBytes ?? 0,
+            ...(soFar?.totalBytes ? { totalBytes: soFar.totalBytes } : {}),
+            retry: { attempt: tries + 2, maxAttempts: this.retryDelaysMs.length + 1, inSeconds: Math.ceil(wait / 1000) },
+          });
+          await Promise.race([pause(wait), pending.promise]);
+          if (generation !== this.loadGeneration) return false;
+        }
+      }
+    } catch {
+      // Cancelled while waiting to retry: the cancel has already said so.
       return false;
     } finally {
       if (this.pending === pending) this.pending = undefined;

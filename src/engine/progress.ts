@@ -19,6 +19,30 @@ export interface LoadProgress {
   loadedBytes: number;
   totalBytes?: number;
   etaSeconds?: number;
+  /** Set while waiting to try a dropped download again. */
+  retry?: DownloadRetry;
+}
+
+export interface DownloadRetry {
+  /** The attempt about to start: 2 for the first retry. */
+  attempt: number;
+  maxAttempts: number;
+  inSeconds: number;
+}
+
+/**
+ * Waits before trying a dropped download again: short first (a blip), longer later (a network
+ * that is really gone). Their count is the number of retries.
+ */
+export const DOWNLOAD_RETRY_DELAYS_MS: readonly number[] = [1000, 3000, 8000];
+
+/** Sleep, unless `signal` aborts first (then reject with it). */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+  });
 }
 
 export interface ProgressReport {

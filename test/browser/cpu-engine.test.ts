@@ -12,11 +12,23 @@ import { defaultThreadCount } from '../../src/engine/cpu/wllama-assets.js';
 import { CpuEngineClient, type CpuModel } from '../../src/engine/cpu/cpu-engine-client.js';
 import type { EngineError } from '../../src/engine/errors.js';
 import { EngineStore, type EngineState } from '../../src/engine/store.js';
+import { CacheManager } from '@wllama/wllama/esm/index.js';
 import { waitFor } from '../support/dom.js';
 
 const hub = new URL('/hub/gguf/', location.href).href;
 const gguf = (name: string): CpuModel => ({ id: `test-${name.replace('.gguf', '')}`, url: `${hub}${name}` });
 const SYNTHETIC = gguf('synthetic.gguf');
+
+/** The model files wllama keeps complete on this device (what a load would read without downloading). */
+async function storedUrls(): Promise<string[]> {
+  const files = await new CacheManager().list();
+  return files.filter((f) => !f.metadata.originalSize || f.size >= f.metadata.originalSize).map((f) => f.metadata.originalURL);
+}
+
+/** Every model file wllama keeps, complete or not. */
+async function allStoredUrls(): Promise<string[]> {
+  return (await new CacheManager().list()).map((f) => f.metadata.originalURL);
+}
 
 async function hubLog(): Promise<string[]> {
   return (await fetch('/hub/__log')).json();
@@ -68,7 +80,8 @@ describe('the CPU engine (llama.cpp in WebAssembly)', () => {
 
     beforeEach(async () => {
       store = new EngineStore('cpu');
-      client = new CpuEngineClient({ store });
+      // Short waits between download retries, so the retry tests take milliseconds, not seconds.
+      client = new CpuEngineClient({ store, retryDelaysMs: [50, 100] });
       await fetch('/hub/__reset');
     });
 
@@ -150,11 +163,28 @@ describe('the CPU engine (llama.cpp in WebAssembly)', () => {
       expect((await hubLog()).filter((line) => line === 'GET /hub/gguf/truncated.gguf')).to.have.length(2);
     });
 
-    it('reports a connection dropped mid-download as a network error', async () => {
+    it('tries a dropped download twice more, saying so, then reports a network error and keeps nothing', async () => {
+      const states = recordStates(store);
       const ready = await client.load(gguf('dropping.gguf'));
 
       expect(ready).to.equal(false);
       expect(errorOf(store).code).to.equal('network');
+      expect((await hubLog()).filter((line) => line === 'GET /hub/gguf/dropping.gguf')).to.have.length(3);
+      const retries = states.flatMap((s) => (s.status === 'loading' && s.retry ? [s.retry.attempt] : []));
+      expect(retries).to.deep.equal([2, 3]);
+      // The partial file goes once storage work settles.
+      const url = gguf('dropping.gguf').url;
+      for (let i = 0; i < 40 && (await allStoredUrls()).includes(url); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await allStoredUrls(), 'no partial file left').not.to.include(url);
+    });
+
+    it('loads the model when a dropped connection comes back within the retries', async () => {
+      const ready = await client.load(gguf('flaky.gguf'));
+
+      expect(ready).to.equal(true);
+      expect((await hubLog()).filter((line) => line === 'GET /hub/gguf/flaky.gguf')).to.have.length(3);
+      expect(await storedUrls()).to.include(gguf('flaky.gguf').url);
+      await client.deleteModel(gguf('flaky.gguf').url);
     });
 
     it('checks a fresh download against its SHA-256 and accepts a matching file', async () => {

@@ -33,7 +33,8 @@ async function clearWebLlmCaches(): Promise<void> {
 
 async function mountManager(): Promise<{ manager: ApertoModelManager; client: EngineClient }> {
   const store = new EngineStore();
-  const client = new EngineClient({ store, appConfig });
+  // Short waits between download retries, so the retry test takes milliseconds.
+  const client = new EngineClient({ store, appConfig, retryDelaysMs: [50, 100] });
   const manager = await fixture<ApertoModelManager>(
     html`<aperto-model-manager .library=${new GpuModelLibrary(client, entries)}></aperto-model-manager>`,
   );
@@ -97,6 +98,8 @@ describe('loading a model through the real web-llm worker', () => {
 
     expect(alert.dataset.code).to.equal('network');
     expect(deepText(alert)).to.include('connection');
+    const tries = (await hubLog()).filter((line) => line === 'GET /hub/libs/dropping-host.wasm');
+    expect(tries, 'the first try and two retries').to.have.length(3);
   });
 
   it('stops a load on Cancel and says so, leaving Load usable again', async () => {

@@ -98,7 +98,11 @@ export function createLocalHub() {
       return true;
     }
     const gguf = /^gguf\/([^/]+)$/.exec(path);
-    if (gguf) return serveGguf(req, res, gguf[1]);
+    if (gguf) {
+      // flaky.gguf drops the first two downloads since the last reset, then serves the model.
+      const earlierGets = log.filter((line) => line === `GET /hub/${path}`).length - 1;
+      return serveGguf(req, res, gguf[1], { dropNow: gguf[1] === 'flaky.gguf' && earlierGets < 2 });
+    }
     return notFound(res);
   }
 
@@ -117,6 +121,8 @@ const GGUF_FILES = {
   'slow.gguf': 'a crawling download',
   /** Promises the whole model, sends a little, then cuts the connection. */
   'dropping.gguf': 'a connection that drops mid-download',
+  /** Drops like dropping.gguf twice after each reset, then serves the synthetic model. */
+  'flaky.gguf': 'a connection that drops, then recovers',
 };
 
 let ggufBytes;
@@ -138,7 +144,7 @@ function garbage(length) {
   return bytes;
 }
 
-function serveGguf(req, res, name) {
+function serveGguf(req, res, name, { dropNow = false } = {}) {
   if (!Object.hasOwn(GGUF_FILES, name)) return notFound(res);
   const model = syntheticBytes();
   const body =
@@ -156,7 +162,7 @@ function serveGguf(req, res, name) {
     res.end(body);
     return true;
   }
-  if (name === 'dropping.gguf') {
+  if (name === 'dropping.gguf' || dropNow) {
     res.write(body.subarray(0, 64 * 1024), () => setTimeout(() => res.socket?.destroy(), 50));
     return true;
   }

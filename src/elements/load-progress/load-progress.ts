@@ -35,6 +35,11 @@ export class ApertoLoadProgress extends LitElement {
         : '';
     return html`
       <div class="phase">${PHASE_LABELS[p.phase]}…</div>
+      ${p.retry
+        ? html`<div class="retry" role="status">
+            The connection dropped. Trying again in ${p.retry.inSeconds} s (attempt ${p.retry.attempt} of ${p.retry.maxAttempts}).
+          </div>`
+        : nothing}
       <progress
         part="bar"
         max="100"

@@ -18,7 +18,7 @@ import {
 import type { ChatEngine, ChatRequest, ChatStreamEvent, ChatUsage } from '../chat-engine.js';
 import { engineError, type EngineError } from '../errors.js';
 import { answersWithin } from '../model-library.js';
-import { EtaEstimator, type LoadProgress } from '../progress.js';
+import { DOWNLOAD_RETRY_DELAYS_MS, EtaEstimator, pause, type LoadProgress } from '../progress.js';
 import type { EngineStore } from '../store.js';
 import { explainCpuError, noMemory64Error, type CpuStage } from './cpu-errors.js';
 import { defaultThreadCount, supportsWasmMemory64, wllamaAssets } from './wllama-assets.js';
@@ -44,6 +44,8 @@ export interface CpuEngineClientOptions {
   threads?: number;
   /** Pass llama.cpp's own log to the console, for diagnosing a model that will not load. */
   nativeLog?: boolean;
+  /** Waits before retrying a dropped download; their count is the number of retries. */
+  retryDelaysMs?: readonly number[];
 }
 
 interface LoadAttempt {
@@ -115,6 +117,7 @@ export class CpuEngineClient implements ChatEngine {
   private readonly contextSize: number;
   private readonly threads: number;
   private readonly nativeLog: boolean;
+  private readonly retryDelaysMs: readonly number[];
   private wllama?: Wllama;
   private readonly nativeLogLines: NativeLog;
   private loaded?: { model: CpuModel; contextWindow: number };
@@ -127,6 +130,7 @@ export class CpuEngineClient implements ChatEngine {
     // Threads need SharedArrayBuffer, which only cross-origin isolated pages have.
     this.threads = globalThis.crossOriginIsolated ? Math.max(1, options.threads ?? defaultThreadCount()) : 1;
     this.nativeLog = options.nativeLog ?? false;
+    this.retryDelaysMs = options.retryDelaysMs ?? DOWNLOAD_RETRY_DELAYS_MS;
     this.nativeLogLines = new NativeLog(this.nativeLog);
   }
 
@@ -187,8 +191,9 @@ export class CpuEngineClient implements ChatEngine {
       this.dropWllama();
       // A damaged file stays in storage otherwise, and every retry would fail from it. The next
       // load (a Retry) waits for this before looking in storage.
-      if (error.code === 'bad-model-file') {
-        // After any storage work still running for this download (its file being closed).
+      // A damaged file, or the part of one that did not fit or did not arrive, is not kept: it would
+      // take space, and look stored. After any storage work still running for it (its file closing).
+      if (error.code === 'bad-model-file' || error.code === 'quota' || error.code === 'network') {
         void forgetModelFileSoon(model.url);
       }
       this.store.fail(error, model.id);
@@ -369,24 +374,51 @@ export class CpuEngineClient implements ChatEngine {
       });
       return stored.open();
     }
-    const eta = new EtaEstimator();
-    const downloaded = await manager.downloadModel(model.url, {
-      signal: attempt.download.signal,
-      progressCallback: ({ loaded, total }) => {
-        if (this.attempt !== attempt) return;
-        const totalBytes = total > 0 ? total : model.sizeBytes;
-        const progress: LoadProgress = {
-          phase: 'downloading',
-          progress: totalBytes ? Math.min(1, loaded / totalBytes) : 0,
-          loadedBytes: loaded,
-          ...(totalBytes ? { totalBytes } : {}),
-        };
-        this.store.reportProgress(model.id, eta.update(progress, performance.now()));
-      },
-    });
+    const downloaded = await this.downloadWithRetries(manager, model, attempt);
     const blobs = await downloaded.open();
     if (model.sha256 && blobs.length === 1) await checkSha256(blobs[0], model.sha256, model.url);
     return blobs;
+  }
+
+  /**
+   * Download, trying again after a dropped connection with growing waits; the progress says so
+   * meanwhile. wllama starts an interrupted file over (it keeps no partial downloads it cannot
+   * verify), so a retry is a clean restart. Other failures (404, quota, cancel) are not retried.
+   */
+  private async downloadWithRetries(manager: Wllama['modelManager'], model: CpuModel, attempt: LoadAttempt) {
+    for (let tries = 0; ; tries++) {
+      const eta = new EtaEstimator();
+      try {
+        return await manager.downloadModel(model.url, {
+          signal: attempt.download.signal,
+          progressCallback: ({ loaded, total }) => {
+            if (this.attempt !== attempt) return;
+            const totalBytes = total > 0 ? total : model.sizeBytes;
+            const progress: LoadProgress = {
+              phase: 'downloading',
+              progress: totalBytes ? Math.min(1, loaded / totalBytes) : 0,
+              loadedBytes: loaded,
+              ...(totalBytes ? { totalBytes } : {}),
+            };
+            this.store.reportProgress(model.id, eta.update(progress, performance.now()));
+          },
+        });
+      } catch (raw) {
+        const wait = this.retryDelaysMs[tries];
+        const retryable = explainCpuError(raw, 'download', model.url).code === 'network';
+        if (wait === undefined || !retryable || this.attempt !== attempt || attempt.download.signal.aborted) throw raw;
+        const state = this.store.state;
+        const soFar = state.status === 'loading' ? state : undefined;
+        this.store.reportProgress(model.id, {
+          phase: 'downloading',
+          progress: soFar?.progress ?? 0,
+          loadedBytes: soFar?.loadedBytes ?? 0,
+          ...(soFar?.totalBytes ? { totalBytes: soFar.totalBytes } : {}),
+          retry: { attempt: tries + 2, maxAttempts: this.retryDelaysMs.length + 1, inSeconds: Math.ceil(wait / 1000) },
+        });
+        await pause(wait, attempt.download.signal);
+      }
+    }
   }
 
   /** Leave any load, reply and model behind, and free the WebAssembly instance. */
