@@ -180,6 +180,7 @@ export class ApertoModelManager extends LitElement {
               ? html`<button class="primary" @click=${() => engine.load(state.modelId!)}>Retry</button>`
               : nothing}
           </div>
+          ${state.code === 'quota' ? this.renderMakeRoom(state.modelId) : nothing}
           ${state.detail ? html`<details><summary>Details</summary><pre>${state.detail}</pre></details>` : nothing}
         </div>`;
         break;
@@ -239,6 +240,24 @@ export class ApertoModelManager extends LitElement {
         ${this.notice ? html`<p role="status">${this.notice}</p>` : nothing} ${this.renderCachedTable()}
       </div>
     </section>`;
+  }
+
+  /** After a full disk: the other stored models, largest first, each one button away from deletion. */
+  private renderMakeRoom(failedModelId: string | undefined) {
+    const others = this.cached.filter((c) => !failedModelId || !c.modelIds.includes(failedModelId)).sort((a, b) => b.bytes - a.bytes);
+    if (others.length === 0) {
+      return html`<p>No other models are stored here; free space on the disk, or allow more storage to this site.</p>`;
+    }
+    return html`<p>To make room, delete a model you no longer use:</p>
+      <ul class="make-room">
+        ${others.map(
+          (c) => html`<li>
+            <button class="danger" @click=${() => this.dispatchEvent(new ApertoModelRequestEvent('delete', c.modelIds[0]))}>
+              Delete ${this.nameOf(c.modelIds[0])} (${formatBytes(c.bytes)})
+            </button>
+          </li>`,
+        )}
+      </ul>`;
   }
 
   private renderCachedTable() {

@@ -193,8 +193,9 @@ export class CpuEngineClient implements ChatEngine {
       // load (a Retry) waits for this before looking in storage.
       // A damaged file, or the part of one that did not fit or did not arrive, is not kept: it would
       // take space, and look stored. After any storage work still running for it (its file closing).
+      // Done before the failure is reported, so nothing shows the file as stored meanwhile.
       if (error.code === 'bad-model-file' || error.code === 'quota' || error.code === 'network') {
-        void forgetModelFileSoon(model.url);
+        await forgetModelFileSoon(model.url).catch(() => undefined);
       }
       this.store.fail(error, model.id);
       return false;
