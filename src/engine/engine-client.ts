@@ -117,6 +117,8 @@ export class EngineClient implements ChatEngine {
           if (generation !== this.loadGeneration) return false;
           const error = await this.explain(raw, record);
           if (error.code === 'bad-model-library') await forgetModelProgram(modelId, this.appConfig);
+          // A file that failed its integrity hash is in web-llm's cache by now; keep none of it.
+          if (error.code === 'bad-model-file') await deleteCachedModel(modelId, this.appConfig).catch(() => undefined);
           // A failed load can leave the worker's engine half-initialised (or its GPU device lost);
           // the next attempt starts from a fresh worker.
           this.discardWorker();
@@ -282,6 +284,13 @@ export class EngineClient implements ChatEngine {
    */
   private async explain(raw: unknown, record: ModelRecord): Promise<EngineError> {
     const error = toEngineError(raw);
+    if (/Integrity verification failed/i.test(error.detail ?? '')) {
+      return {
+        ...error,
+        message: 'A downloaded file of this model is not the one expected: its integrity hash does not match.',
+        hint: 'It was not kept. Press Retry to download it again; if it fails again, the host is serving a different file.',
+      };
+    }
     if (error.code !== 'network') return error;
     try {
       const configUrl = new URL('mlc-chat-config.json', modelBaseUrl(record)).href;

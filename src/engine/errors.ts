@@ -86,6 +86,7 @@ const MESSAGES: Record<EngineErrorCode, Omit<EngineError, 'code' | 'detail'>> = 
 const RULES: ReadonlyArray<readonly [RegExp, EngineErrorCode]> = [
   [/QuotaExceeded|quota (has been )?exceeded|No space left|insufficient storage/i, 'quota'],
   [/ShaderF16SupportError|shader-f16/i, 'shader-f16'],
+  [/IntegrityError|Integrity verification failed/i, 'bad-model-file'],
   [/DeviceLostError|device (was )?lost/i, 'device-lost'],
   [/WebGPUNotAvailableError|WebGPUNotFoundError|Cannot find WebGPU|navigator\.gpu|requestAdapter/i, 'no-webgpu'],
   [/ContextWindowSizeExceededError|exceed context window/i, 'context-window'],

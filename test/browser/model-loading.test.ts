@@ -20,6 +20,7 @@ const entries = buildCatalog(appConfig.model_list, [
   { match: /^aperto-test-/, family: 'Test', maker: 'Aperto tests', country: 'here', licence: 'none', paramsB: 0.001 },
 ]);
 const BROKEN = 'aperto-test-broken-library-q4f32_1-MLC';
+const TAMPERED = 'aperto-test-tampered-library-q4f32_1-MLC';
 const DROPPING = 'aperto-test-dropping-host-q4f32_1-MLC';
 const SLOW = 'aperto-test-slow-host-q4f32_1-MLC';
 
@@ -87,6 +88,24 @@ describe('loading a model through the real web-llm worker', () => {
     const fetches = (await hubLog()).filter((line) => line === 'GET /hub/libs/broken-library.wasm');
     expect(fetches).to.have.length(2);
     expect(alertOf(mounted.manager)!.dataset.code).to.equal('bad-model-library');
+  });
+
+  it('refuses a library whose integrity hash does not match the record, keeps nothing of it, and fetches it again on Retry', async () => {
+    const mounted = await mountManager();
+    client = mounted.client;
+
+    clickLoad(mounted.manager, TAMPERED);
+    const alert = await waitFor(() => alertOf(mounted.manager), 'the error');
+
+    expect(alert.dataset.code).to.equal('bad-model-file');
+    expect(deepText(alert)).to.include('integrity hash does not match');
+    const cached = await Promise.all((await caches.keys()).map(async (name) => (await (await caches.open(name)).keys()).map((r) => r.url)));
+    expect(cached.flat().filter((url) => url.includes('tampered-library')), 'nothing of the model kept').to.deep.equal([]);
+
+    findButton(mounted.manager, 'Retry')!.click();
+    await waitFor(() => mounted.client.store.state.status === 'loading', 'the retry to start');
+    await waitFor(() => mounted.client.store.state.status === 'error', 'the retry to fail');
+    expect((await hubLog()).filter((line) => line === 'GET /hub/libs/tampered-library.wasm')).to.have.length(2);
   });
 
   it('reports a network error when the host drops the connection mid-download', async () => {

@@ -47,6 +47,8 @@ export const HUB_MODELS = {
   'broken-library': { library: 'broken-library.wasm' },
   'dropping-host': { library: 'dropping-host.wasm' },
   'slow-host': { library: 'slow-host.wasm' },
+  /** Its record pins the library's SHA-256, and the hub serves other bytes: a tampered file. */
+  'tampered-library': { library: 'tampered-library.wasm', integrity: { model_lib: `sha256-${'A'.repeat(43)}=` } },
 };
 
 const BROKEN_LIBRARY = new TextEncoder().encode('<!doctype html><title>Not a WebAssembly module</title>');
@@ -79,7 +81,7 @@ export function createLocalHub() {
       return notFound(res);
     }
 
-    if (path === 'libs/broken-library.wasm') {
+    if (path === 'libs/broken-library.wasm' || path === 'libs/tampered-library.wasm') {
       res.writeHead(200, { 'Content-Type': 'application/wasm', 'Content-Length': BROKEN_LIBRARY.length });
       res.end(BROKEN_LIBRARY);
       return true;
@@ -196,7 +198,8 @@ function notFound(res) {
 
 /** The records web-llm needs for the hub's models, with absolute URLs under `hubBase`. */
 export function hubModelRecords(hubBase) {
-  return Object.entries(HUB_MODELS).map(([name, { library }]) => ({
+  return Object.entries(HUB_MODELS).map(([name, { library, integrity }]) => ({
+    ...(integrity ? { integrity } : {}),
     model_id: `aperto-test-${name}-q4f32_1-MLC`,
     model: new URL(`aperto-test/${name}-q4f32_1-MLC`, hubBase).href,
     model_lib: new URL(`libs/${library}`, hubBase).href,
