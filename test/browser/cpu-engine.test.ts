@@ -81,7 +81,7 @@ describe('the CPU engine (llama.cpp in WebAssembly)', () => {
     beforeEach(async () => {
       store = new EngineStore('cpu');
       // Short waits between download retries, so the retry tests take milliseconds, not seconds.
-      client = new CpuEngineClient({ store, retryDelaysMs: [50, 100] });
+      client = new CpuEngineClient({ store, retryDelaysMs: [50, 100], stallTimeoutMs: 1500 });
       await fetch('/hub/__reset');
     });
 
@@ -176,6 +176,16 @@ describe('the CPU engine (llama.cpp in WebAssembly)', () => {
       const url = gguf('dropping.gguf').url;
       for (let i = 0; i < 40 && (await allStoredUrls()).includes(url); i++) await new Promise((r) => setTimeout(r, 50));
       expect(await allStoredUrls(), 'no partial file left').not.to.include(url);
+    });
+
+    it('gives up on a download that stops moving (a stalled host), after retrying, with a network error', async () => {
+      const ready = await client.load(gguf('stalling.gguf'));
+
+      expect(ready).to.equal(false);
+      const error = errorOf(store);
+      expect(error.code).to.equal('network');
+      expect(error.detail).to.include('stalled');
+      expect((await hubLog()).filter((line) => line === 'GET /hub/gguf/stalling.gguf')).to.have.length(3);
     });
 
     it('loads the model when a dropped connection comes back within the retries', async () => {

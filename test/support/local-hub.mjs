@@ -123,6 +123,8 @@ const GGUF_FILES = {
   'slow.gguf': 'a crawling download',
   /** Promises the whole model, sends a little, then cuts the connection. */
   'dropping.gguf': 'a connection that drops mid-download',
+  /** Sends a little, then nothing, keeping the connection open: a stalled download. */
+  'stalling.gguf': 'a download that stops moving',
   /** Drops like dropping.gguf twice after each reset, then serves the synthetic model. */
   'flaky.gguf': 'a connection that drops, then recovers',
 };
@@ -162,6 +164,10 @@ function serveGguf(req, res, name, { dropNow = false } = {}) {
   }
   if (name === 'truncated.gguf' || name === 'corrupt.gguf') {
     res.end(body);
+    return true;
+  }
+  if (name === 'stalling.gguf') {
+    res.write(body.subarray(0, 64 * 1024));
     return true;
   }
   if (name === 'dropping.gguf' || dropNow) {

@@ -46,6 +46,8 @@ export interface CpuEngineClientOptions {
   nativeLog?: boolean;
   /** Waits before retrying a dropped download; their count is the number of retries. */
   retryDelaysMs?: readonly number[];
+  /** A download that receives nothing for this long counts as dropped. Default 30 s. */
+  stallTimeoutMs?: number;
 }
 
 interface LoadAttempt {
@@ -118,6 +120,7 @@ export class CpuEngineClient implements ChatEngine {
   private readonly threads: number;
   private readonly nativeLog: boolean;
   private readonly retryDelaysMs: readonly number[];
+  private readonly stallTimeoutMs: number;
   private wllama?: Wllama;
   private readonly nativeLogLines: NativeLog;
   private loaded?: { model: CpuModel; contextWindow: number };
@@ -131,6 +134,7 @@ export class CpuEngineClient implements ChatEngine {
     this.threads = globalThis.crossOriginIsolated ? Math.max(1, options.threads ?? defaultThreadCount()) : 1;
     this.nativeLog = options.nativeLog ?? false;
     this.retryDelaysMs = options.retryDelaysMs ?? DOWNLOAD_RETRY_DELAYS_MS;
+    this.stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
     this.nativeLogLines = new NativeLog(this.nativeLog);
   }
 
@@ -389,10 +393,24 @@ export class CpuEngineClient implements ChatEngine {
   private async downloadWithRetries(manager: Wllama['modelManager'], model: CpuModel, attempt: LoadAttempt) {
     for (let tries = 0; ; tries++) {
       const eta = new EtaEstimator();
+      // A host that keeps the connection open but sends nothing would hang the load forever.
+      const thisTry = new AbortController();
+      const stop = () => thisTry.abort(attempt.download.signal.reason);
+      attempt.download.signal.addEventListener('abort', stop, { once: true });
+      let stallTimer: ReturnType<typeof setTimeout> | undefined;
+      const watchForStall = () => {
+        clearTimeout(stallTimer);
+        stallTimer = setTimeout(() => {
+          const seconds = Math.round(this.stallTimeoutMs / 1000);
+          thisTry.abort(new DOMException(`The download stalled: nothing arrived for ${seconds} s.`, 'NetworkError'));
+        }, this.stallTimeoutMs);
+      };
+      watchForStall();
       try {
         return await manager.downloadModel(model.url, {
-          signal: attempt.download.signal,
+          signal: thisTry.signal,
           progressCallback: ({ loaded, total }) => {
+            watchForStall();
             if (this.attempt !== attempt) return;
             const totalBytes = total > 0 ? total : model.sizeBytes;
             const progress: LoadProgress = {
@@ -404,7 +422,9 @@ export class CpuEngineClient implements ChatEngine {
             this.store.reportProgress(model.id, eta.update(progress, performance.now()));
           },
         });
-      } catch (raw) {
+      } catch (caught) {
+        // fetch rejects with the abort reason, but wllama may wrap it; the stall reason is what matters.
+        const raw = thisTry.signal.aborted && !attempt.download.signal.aborted ? thisTry.signal.reason : caught;
         const wait = this.retryDelaysMs[tries];
         const retryable = explainCpuError(raw, 'download', model.url).code === 'network';
         if (wait === undefined || !retryable || this.attempt !== attempt || attempt.download.signal.aborted) throw raw;
@@ -418,6 +438,9 @@ export class CpuEngineClient implements ChatEngine {
           retry: { attempt: tries + 2, maxAttempts: this.retryDelaysMs.length + 1, inSeconds: Math.ceil(wait / 1000) },
         });
         await pause(wait, attempt.download.signal);
+      } finally {
+        clearTimeout(stallTimer);
+        attempt.download.signal.removeEventListener('abort', stop);
       }
     }
   }
