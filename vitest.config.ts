@@ -11,7 +11,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['test/e2e/serve-built-app.ts'],
+          globalSetup: ['test/e2e/serve-built-app.ts', 'test/e2e/serve-embed.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           // One Chromium at a time on a 2-core machine.

@@ -89,6 +89,23 @@ describe('kiosk', () => {
     expect(await visibleText(page)).toContain('“mode” parameter is “dance”');
   });
 
+  it('keeps its settings hidden until Escape is held for 3 s, then offers a way out to the app', async () => {
+    await page.goto(kioskUrl(`engine=cpu&idle=0&model=${encodeURIComponent(modelUrl)}`));
+    await readyToChat(page);
+    expect(await page.$('pierce/[role="dialog"][aria-label="Kiosk settings"]')).toBeNull();
+
+    await page.keyboard.down('Escape');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await page.keyboard.up('Escape');
+    expect(await page.$('pierce/[role="dialog"][aria-label="Kiosk settings"]'), 'a short press does nothing').toBeNull();
+
+    await page.keyboard.down('Escape');
+    const dialog = await waitForElement(page, '[role="dialog"][aria-label="Kiosk settings"]', 6000);
+    await page.keyboard.up('Escape');
+    const exit = await dialog.$('a');
+    expect(await exit!.evaluate((a) => [a.textContent, (a as HTMLAnchorElement).href])).toEqual(['Exit kiosk (open the app)', appUrl]);
+  });
+
   it('recovers by itself when the model worker is killed, keeps the draft, and answers the next message', async () => {
     await page.goto(kioskUrl(`engine=cpu&idle=0&model=${encodeURIComponent(modelUrl)}`));
     await readyToChat(page);

@@ -1,0 +1,167 @@
+/**
+ * examples/embed.html as a web developer would use it: a plain page (with hostile global CSS) on one
+ * origin loading the single-file bundle `dist-lib/aperto.js` from another origin (another port), on a
+ * browser without WebGPU, so the CPU engine runs the synthetic model from the local hub for real.
+ */
+import type { Browser, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium, recordPageErrors, until, waitForElement } from './browser.js';
+
+const embedPageUrl = inject('embedPageUrl');
+const libUrl = inject('libUrl');
+const modelUrl = `${inject('crossOriginHubUrl')}gguf/synthetic.gguf`;
+
+interface SeenEvent {
+  type: string;
+  detail: Record<string, unknown>;
+  from: string;
+  bubbles: boolean;
+  composed: boolean;
+}
+
+function events(page: Page, type?: string): Promise<SeenEvent[]> {
+  return page.evaluate((t) => (window as unknown as { __events: SeenEvent[] }).__events.filter((e) => !t || e.type === t), type);
+}
+
+describe('embedding the elements in a plain page', () => {
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    browser = await launchChromium({ webgpu: false });
+    page = await browser.newPage();
+    errors = recordPageErrors(page);
+    await page.evaluateOnNewDocument(() => {
+      const w = window as unknown as { __events: unknown[]; __workers: string[] };
+      w.__events = [];
+      for (const type of ['aperto-progress', 'aperto-ready', 'aperto-message', 'aperto-caption', 'aperto-error']) {
+        document.addEventListener(type, (e) => {
+          const event = e as CustomEvent;
+          w.__events.push({
+            type,
+            detail: JSON.parse(JSON.stringify(event.detail)),
+            from: (event.composedPath()[0] as Element).localName,
+            bubbles: event.bubbles,
+            composed: event.composed,
+          });
+        });
+      }
+      // Count the model workers the page starts: web-llm's (named aperto-llm) or llama.cpp's, which
+      // wllama starts from a blob of its code (about 150 KB). (wllama also starts small short-lived
+      // workers to write files into storage; those are not model workers.)
+      w.__workers = [];
+      const blobSizes = new Map<string, number>();
+      const createObjectURL = URL.createObjectURL.bind(URL);
+      URL.createObjectURL = (object: Blob | MediaSource) => {
+        const url = createObjectURL(object);
+        if (object instanceof Blob) blobSizes.set(url, object.size);
+        return url;
+      };
+      const NativeWorker = window.Worker;
+      window.Worker = class extends NativeWorker {
+        constructor(url: string | URL, options?: WorkerOptions) {
+          super(url, options);
+          const isModelWorker = options?.name === 'aperto-llm' || (blobSizes.get(String(url)) ?? 0) > 100_000;
+          if (isModelWorker) w.__workers.push(String(url));
+        }
+      };
+    });
+  });
+  afterAll(() => browser?.close());
+
+  it('loads the bundle from another origin and shows all three elements despite the hostile CSS', async () => {
+    await page.goto(embedPageUrl);
+    expect(new URL(libUrl).origin).not.toBe(new URL(embedPageUrl).origin);
+    const scriptSrc = await page.$eval('script[src]', (s) => (s as HTMLScriptElement).src);
+    expect(scriptSrc.startsWith(libUrl)).toBe(true);
+
+    for (const control of ['select[aria-label="Model"]', 'textarea[aria-label="Message"]', 'textarea[aria-label="Text to translate"]']) {
+      const handle = await waitForElement(page, control);
+      const box = await handle.boundingBox();
+      expect(box, `${control} is laid out`).not.toBeNull();
+      expect(box!.width).toBeGreaterThan(50);
+      expect(box!.height).toBeGreaterThan(10);
+    }
+  });
+
+  it('loads a model through the picker, with progress and ready events from every element', async () => {
+    await page.evaluate((url) => document.querySelector('aperto-model-picker')!.setAttribute('model', url), modelUrl);
+    await until(() => page.$eval('pierce/select[aria-label="Model"]', (s) => (s as HTMLSelectElement).value), (v) => v.length > 0, 'the model in the list');
+    await page.click('pierce/button[part="load-button"]');
+    const ready = await until(() => events(page, 'aperto-ready'), (list) => list.length >= 3, 'aperto-ready from the three elements', 90_000);
+
+    expect(new Set(ready.map((e) => e.from))).toEqual(new Set(['aperto-model-picker', 'aperto-chat', 'aperto-translate']));
+    for (const e of ready) {
+      expect(e.detail).toEqual({ modelId: expect.any(String), engine: 'cpu' });
+      expect(e.bubbles && e.composed).toBe(true);
+    }
+    const progress = await events(page, 'aperto-progress');
+    expect(progress.length).toBeGreaterThan(0);
+    for (const e of progress) {
+      expect(e.detail).toMatchObject({ modelId: ready[0].detail.modelId, phase: expect.any(String), loadedBytes: expect.any(Number) });
+      expect(e.detail.progress as number).toBeGreaterThanOrEqual(0);
+      expect(e.detail.progress as number).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('chats end to end, firing aperto-message with the reply shown on screen', async () => {
+    await page.click('pierce/textarea[aria-label="Message"]');
+    await page.keyboard.type('Hello from a plain page');
+    await page.keyboard.press('Enter');
+    const [message] = await until(() => events(page, 'aperto-message'), (list) => list.length > 0, 'aperto-message', 60_000);
+
+    expect(message.detail).toMatchObject({ role: 'assistant', status: 'done', conversationId: expect.any(String), messageId: expect.any(String) });
+    expect((message.detail.content as string).length).toBeGreaterThan(0);
+    // On screen as rendered markdown, which only takes characters away (markup): what is shown is
+    // the reply the event carried, minus its markup, in the same order.
+    const shown = await page.$$eval('pierce/aperto-chat-message', (m) => {
+      const md = m.at(-1)?.shadowRoot?.querySelector('.md')?.cloneNode(true) as HTMLElement | undefined;
+      md?.querySelectorAll('button').forEach((b) => b.remove());
+      return md?.textContent ?? '';
+    });
+    const visible = [...shown.replace(/\s+/g, '')];
+    const sent = (message.detail.content as string).replace(/\s+/g, '');
+    expect(visible.length).toBeGreaterThan(0);
+    let at = 0;
+    for (const char of visible) {
+      at = sent.indexOf(char, at);
+      expect(at, `“${char}” of the shown reply is in the event's content, in order`).toBeGreaterThanOrEqual(0);
+      at++;
+    }
+  });
+
+  it('translates typed text into HUD captions, restyled by the page through ::part(caption)', async () => {
+    await page.click('pierce/textarea[aria-label="Text to translate"]');
+    await page.keyboard.type('Guten Morgen');
+    await page.keyboard.press('Enter');
+    const captions = await until(() => events(page, 'aperto-caption'), (list) => list.some((e) => e.detail.final), 'a final caption', 60_000);
+    const final = captions.find((e) => e.detail.final)!;
+
+    expect(final.detail).toMatchObject({ utteranceId: 1, source: 'Guten Morgen', to: 'en', final: true });
+    expect((final.detail.translation as string).length).toBeGreaterThan(0);
+    const caption = await waitForElement(page, '[part="caption"]');
+    expect(await caption.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(0, 255, 0)');
+    expect(await caption.boundingBox()).not.toBeNull();
+  });
+
+  it('started exactly one model worker for the two elements and the picker', async () => {
+    const workers = await page.evaluate(() => (window as unknown as { __workers: string[] }).__workers);
+    expect(workers, workers.join(' | ')).toHaveLength(1);
+  });
+
+  it('reports an unusable attribute with aperto-error naming it, and keeps working', async () => {
+    await page.evaluate(() => document.querySelector('aperto-chat')!.setAttribute('temperature', 'hot'));
+    const [error] = await until(() => events(page, 'aperto-error'), (list) => list.length > 0, 'aperto-error');
+
+    expect(error.detail).toEqual({ code: 'bad-attribute', message: expect.stringContaining('“temperature”'), hint: expect.any(String) });
+    expect(error.from).toBe('aperto-chat');
+    expect(errors).toEqual([]);
+  });
+
+  it('frees the model worker once every element has left the page', async () => {
+    expect(page.workers().length).toBeGreaterThan(0);
+    await page.evaluate(() => document.querySelectorAll('aperto-chat, aperto-translate, aperto-model-picker').forEach((el) => el.remove()));
+    await until(async () => page.workers().length, (n) => n === 0, 'the worker to be terminated', 15_000);
+  });
+});

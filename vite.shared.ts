@@ -1,0 +1,23 @@
+/**
+ * Build rules shared by the app (vite.config.ts) and the library (vite.lib.config.ts).
+ */
+import { readFileSync } from 'node:fs';
+
+/**
+ * vad-web's MicVAD finds its AudioWorklet and its Silero model by appending their file names to one
+ * folder URL, so in the build the two keep their own names, side by side, in a folder named after
+ * the vad-web version (a new version gets new URLs, so no cache serves old files). The worklet is
+ * under Vite's inline limit, and a data: URL has no folder, so it is never inlined.
+ * src/translate/audio/vad-assets.ts references both and checks at run time that they line up.
+ */
+export const VAD_WEB_FILES = /(?:^|[\\/])(?:silero_vad_v5\.onnx|vad\.worklet\.bundle\.min\.js)$/;
+export const vadWebVersion: string = JSON.parse(
+  readFileSync(new URL('./node_modules/@ricky0123/vad-web/package.json', import.meta.url), 'utf8'),
+).version;
+
+/** For `build.assetsInlineLimit`: never inline vad-web's files, Vite's default for the rest. */
+export const assetsInlineLimit = (file: string): boolean | undefined => (VAD_WEB_FILES.test(file) ? false : undefined);
+
+/** For `output.assetFileNames`: vad-web's files under their own names in one folder, the rest hashed. */
+export const assetFileNames = (asset: { names: readonly string[] }): string =>
+  asset.names.some((name) => VAD_WEB_FILES.test(name)) ? `assets/vad-web-${vadWebVersion}/[name][extname]` : 'assets/[name]-[hash][extname]';
