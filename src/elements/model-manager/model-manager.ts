@@ -20,17 +20,18 @@ import { modelManagerStyles } from './model-manager.styles.js';
 import '../load-progress/load-progress.define.js';
 import '../model-card/model-card.define.js';
 
-/**
- * @summary The model manager: the catalog filtered by what this device can run, loading with
- * progress and cancel, the models kept on this device, and storage.
- * @csspart catalog - The grid of model cards.
- */
 const ENGINE_LABELS: Record<EnginePreference, string> = {
   auto: 'Automatic: the GPU when this browser offers WebGPU, otherwise the CPU',
   webgpu: 'GPU (WebGPU, web-llm): fast; needs WebGPU',
   cpu: 'CPU (WebAssembly, llama.cpp): works everywhere; slower, for small models',
 };
 
+/**
+ * @summary The model manager: the catalog filtered by what this device can run, loading with
+ * progress and cancel, the models kept on this device, and storage.
+ * @fires aperto-model-request - A card or the stored-models list asked to load or delete a model (handled here).
+ * @csspart catalog - The grid of model cards.
+ */
 export class ApertoModelManager extends LitElement {
   static override styles = [tokens, modelManagerStyles];
   static override properties = {
