@@ -1,49 +1,41 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { assetFileNames, assetsInlineLimit } from './vite.shared.ts';
+import { securityHeaders, sourceList } from './src/security/policy.ts';
+import { cspMetaTag, offlineApp } from './vite.pwa.ts';
 
 /**
- * Cross-origin isolation lets the CPU engine (wllama) run llama.cpp on several threads: they share
- * memory through SharedArrayBuffer, which browsers only offer to isolated pages. Model downloads
- * are CORS fetches, which `require-corp` allows. A production host must send the same headers.
+ * Cross-origin isolation (several threads for llama.cpp) and the Content-Security-Policy, from one
+ * module (src/security/policy.ts); a production host must send the same headers (README, Hosting).
+ * APERTO_MODEL_HOSTS adds model hosts to connect-src, APERTO_FRAME_ANCESTORS says who may frame
+ * the app (both space-separated sources); APERTO_CSP_META=1 also writes the policy into the pages.
  */
-const crossOriginIsolation = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
+const policy = {
+  connectSrc: sourceList(process.env.APERTO_MODEL_HOSTS),
+  ...(process.env.APERTO_FRAME_ANCESTORS ? { frameAncestors: sourceList(process.env.APERTO_FRAME_ANCESTORS) } : {}),
 };
-
-/**
- * vad-web's MicVAD finds its AudioWorklet and its Silero model by appending their file names to one
- * folder URL, so in the build the two keep their own names, side by side, in a folder named after
- * the vad-web version (a new version gets new URLs, so no cache serves old files). The worklet is
- * under Vite's inline limit, and a data: URL has no folder, so it is never inlined.
- * src/translate/audio/vad-assets.ts references both and checks at run time that they line up.
- */
-const VAD_WEB_FILES = /(?:^|[\\/])(?:silero_vad_v5\.onnx|vad\.worklet\.bundle\.min\.js)$/;
-const vadWebVersion = JSON.parse(readFileSync(new URL('./node_modules/@ricky0123/vad-web/package.json', import.meta.url), 'utf8')).version;
+const headers = securityHeaders(policy);
 
 export default defineConfig({
   // 127.0.0.1 rather than "localhost": a secure context for WebGPU, and one fixed address to print.
-  server: { host: '127.0.0.1', port: 5173, headers: crossOriginIsolation },
-  preview: { host: '127.0.0.1', port: 4173, headers: crossOriginIsolation },
+  server: { host: '127.0.0.1', port: 5173, headers },
+  preview: { host: '127.0.0.1', port: 4173, headers },
+  // The installable, offline app: manifest and service worker (see vite.pwa.ts).
+  plugins: [offlineApp(), ...(process.env.APERTO_CSP_META ? [cspMetaTag(policy)] : [])],
   worker: { format: 'es' },
   build: {
     target: 'es2022',
     // web-llm is one large module (~6 MB); there is nothing to gain from the size warning.
     chunkSizeWarningLimit: 8000,
-    assetsInlineLimit: (file) => (VAD_WEB_FILES.test(file) ? false : undefined),
+    // vad-web's files keep their names side by side (see vite.shared.ts).
+    assetsInlineLimit,
     rolldownOptions: {
       // Two pages: the app, and the kiosk (an unattended screen configured by its URL).
       input: {
         main: fileURLToPath(new URL('./index.html', import.meta.url)),
         kiosk: fileURLToPath(new URL('./kiosk.html', import.meta.url)),
       },
-      output: {
-        assetFileNames: (asset) =>
-          asset.names.some((name) => VAD_WEB_FILES.test(name))
-            ? `assets/vad-web-${vadWebVersion}/[name][extname]`
-            : 'assets/[name]-[hash][extname]',
-      },
+      output: { assetFileNames },
     },
   },
 });

@@ -11,6 +11,8 @@ export { ApertoLoadProgress } from './elements/load-progress/load-progress.js';
 export { ApertoModelCard } from './elements/model-card/model-card.js';
 export { ApertoModelManager } from './elements/model-manager/model-manager.js';
 export { ApertoModelPicker } from './elements/model-picker/model-picker.js';
+export { ApertoNetworkIndicator } from './elements/network-indicator/network-indicator.js';
+export { ApertoUpdatePrompt } from './elements/update-prompt/update-prompt.js';
 export { ApertoNoWebgpu } from './elements/no-webgpu/no-webgpu.js';
 export { ApertoTranslate } from './elements/translate/translate.js';
 export { TranslationPipeline } from './translate/pipeline.js';

@@ -8,6 +8,7 @@ import { parseKioskParams } from './app/kiosk-params.js';
 import { recommendedModel } from './engine/catalog.js';
 import { CustomModelError, fitEntries } from './engine/model-library.js';
 import { deviceReport, initPageEngine } from './engine/page-engine.js';
+import { registerServiceWorker } from './pwa/register.js';
 
 async function start(): Promise<void> {
   const { config, problems } = parseKioskParams(new URL(location.href).searchParams);
@@ -43,3 +44,5 @@ async function start(): Promise<void> {
 }
 
 void start();
+// The kiosk keeps working with the network off too (both pages are in the service worker's cache).
+registerServiceWorker();

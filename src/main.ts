@@ -6,6 +6,7 @@
 import { chooseEngine, parseEnginePreference } from './app/engine-choice.js';
 import { CustomModelError } from './engine/model-library.js';
 import { deviceReport, initPageEngine } from './engine/page-engine.js';
+import { registerServiceWorker } from './pwa/register.js';
 import { SettingsStore } from './storage/settings.js';
 
 async function start(): Promise<void> {
@@ -60,4 +61,6 @@ async function start(): Promise<void> {
   }
 }
 
+// Keeps the app on this device for offline use; a new version is offered, never forced.
+registerServiceWorker();
 void start();

@@ -1,11 +1,12 @@
 /**
  * Builds the app exactly as `npm run build` does and serves it with Vite's preview server on a free
- * port of 127.0.0.1, the way a visitor gets it, with the local stand-in hub mounted at /hub/. The URL
- * reaches the tests through `inject('appUrl')`.
+ * port of 127.0.0.1, the way a visitor gets it (with the headers of src/security/policy.ts), with
+ * the local stand-in hub mounted at /hub/. The URL reaches the tests through `inject('appUrl')`.
  */
 import { createServer, type Server } from 'node:http';
 import { build, preview, type PreviewServer } from 'vite';
 import type { TestProject } from 'vitest/node';
+import { securityHeaders } from '../../src/security/policy.js';
 import { createLocalHub } from '../support/local-hub.mjs';
 
 declare module 'vitest' {
@@ -13,10 +14,56 @@ declare module 'vitest' {
     appUrl: string;
     /** The same stand-in hub on another port: a different origin, as the real hub is. */
     crossOriginHubUrl: string;
+    /** The folder the app was built into, for tests that serve it again themselves. */
+    appOutDir: string;
   }
 }
 
-let server: PreviewServer | undefined;
+export interface ServedApp {
+  url: string;
+  /** Every request the server received (`GET /path?query`), hub requests included. */
+  requests: string[];
+  /** Stop serving and drop open connections: from now on nothing answers at this address. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serve a built app with the production headers and the local hub at /hub/. `connectSrc` adds
+ * hosts the page may download from (another origin's hub). Tests that must take the server away
+ * (offline) or see every request it receives start their own with this.
+ */
+export async function serveBuiltApp(outDir: string, { connectSrc = [] as string[], port = 0 } = {}): Promise<ServedApp> {
+  const hub = createLocalHub();
+  const requests: string[] = [];
+  const server: PreviewServer = await preview({
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { host: '127.0.0.1', port, strictPort: port !== 0, headers: securityHeaders({ connectSrc }) },
+    plugins: [
+      {
+        name: 'aperto-local-hub',
+        configurePreviewServer(preview) {
+          preview.middlewares.use((req, res, next) => {
+            requests.push(`${req.method} ${req.url}`);
+            if (!hub.handle(req, res)) next();
+          });
+        },
+      },
+    ],
+  });
+  const address = server.httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('The preview server has no port');
+  return {
+    url: `http://127.0.0.1:${address.port}/`,
+    requests,
+    async close() {
+      (server.httpServer as Server).closeAllConnections?.();
+      await server.close();
+    },
+  };
+}
+
+let app: ServedApp | undefined;
 let hubServer: Server | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
@@ -30,25 +77,7 @@ export async function setup(project: TestProject): Promise<void> {
   } finally {
     process.env.NODE_ENV = nodeEnv;
   }
-  const hub = createLocalHub();
-  server = await preview({
-    logLevel: 'warn',
-    build: { outDir },
-    preview: { host: '127.0.0.1', port: 0, strictPort: false },
-    plugins: [
-      {
-        name: 'aperto-local-hub',
-        configurePreviewServer(preview) {
-          preview.middlewares.use((req, res, next) => {
-            if (!hub.handle(req, res)) next();
-          });
-        },
-      },
-    ],
-  });
-  const address = server.httpServer.address();
-  if (!address || typeof address === 'string') throw new Error('The preview server has no port');
-  project.provide('appUrl', `http://127.0.0.1:${address.port}/`);
+  project.provide('appOutDir', outDir);
 
   const crossOriginHub = createLocalHub();
   hubServer = createServer((req, res) => {
@@ -60,10 +89,15 @@ export async function setup(project: TestProject): Promise<void> {
   await new Promise<void>((resolve) => hubServer!.listen(0, '127.0.0.1', resolve));
   const hubAddress = hubServer.address();
   if (!hubAddress || typeof hubAddress === 'string') throw new Error('The hub server has no port');
-  project.provide('crossOriginHubUrl', `http://127.0.0.1:${hubAddress.port}/hub/`);
+  const hubOrigin = `http://127.0.0.1:${hubAddress.port}`;
+  project.provide('crossOriginHubUrl', `${hubOrigin}/hub/`);
+
+  // The page may download from the other-origin hub, as it may from huggingface.co.
+  app = await serveBuiltApp(outDir, { connectSrc: [hubOrigin] });
+  project.provide('appUrl', app.url);
 }
 
 export async function teardown(): Promise<void> {
-  await server?.close();
+  await app?.close();
   await new Promise((resolve) => (hubServer ? hubServer.close(resolve) : resolve(undefined)));
 }

@@ -7,9 +7,11 @@ import { appStyles } from './app.styles.js';
 import '../chat/chat.define.js';
 import '../device-panel/device-panel.define.js';
 import '../model-manager/model-manager.define.js';
+import '../network-indicator/network-indicator.define.js';
 import '../no-webgpu/no-webgpu.define.js';
 import '../status-strip/status-strip.define.js';
 import '../translate/translate.define.js';
+import '../update-prompt/update-prompt.define.js';
 
 /**
  * @summary The Aperto app shell: navigation between Chat, Translate, Models and Device, the engine
@@ -73,8 +75,10 @@ export class ApertoApp extends LitElement {
           </ul>
         </nav>
         <aperto-status-strip></aperto-status-strip>
+        <aperto-network-indicator></aperto-network-indicator>
       </header>
       <main id="main">
+        <aperto-update-prompt></aperto-update-prompt>
         ${unknown
           ? html`<p class="notice" role="status">There is no “${unknown}” page; showing ${VIEW_LABELS[view]}.</p>`
           : nothing}

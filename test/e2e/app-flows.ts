@@ -1,0 +1,98 @@
+/**
+ * What a person does in the app, as the offline, traffic and policy tests need it: load a model
+ * named by the link, chat once, translate typed text once. The same steps as cpu-chat.test.ts and
+ * cpu-translate.test.ts, shared here so each of those tests reads as its own story.
+ */
+import type { HTTPResponse, Page } from 'puppeteer-core';
+import { clickButton, until, visibleText, waitForElement } from './browser.js';
+
+/**
+ * Open Models with `?model=<url>`, press Load on the linked card and wait until it is ready.
+ * Returns the page's response. (Open the app once: navigating again while it starts can leave
+ * IndexedDB hanging in the new page, and the app at "Starting Aperto…".)
+ */
+export async function loadLinkedModel(page: Page, appUrl: string, modelUrl: string): Promise<HTTPResponse | null> {
+  const response = await page.goto(`${appUrl}?model=${encodeURIComponent(modelUrl)}#/models`);
+  await pressLoad(page);
+  return response;
+}
+
+/** Go to Models, press Load on the card of the model in the link, and wait until it is ready. */
+export async function pressLoad(page: Page): Promise<void> {
+  await (await waitForElement(page, 'a[href="#/models"]')).click();
+  await waitForElement(page, 'aperto-model-card[highlighted]');
+  await clickButton(page, /^Load synthetic/);
+  await until(() => visibleText(page), (text) => text.includes('is loaded and ready'), 'the model to be ready');
+}
+
+function lastReply(page: Page): Promise<{ text: string; streaming: boolean }> {
+  return page.$$eval('pierce/aperto-chat-message', (messages) => {
+    const last = messages.at(-1)?.shadowRoot;
+    return {
+      text: last?.querySelector('.md:not(details .md)')?.textContent ?? '',
+      streaming: !!last?.querySelector('[aria-busy="true"]'),
+    };
+  });
+}
+
+/**
+ * Type into a field as a person would, and make sure the text landed: a view that has just opened
+ * may still re-render its field, and keys typed meanwhile go nowhere.
+ */
+async function typeInto(page: Page, selector: string, text: string): Promise<void> {
+  await until(
+    async () => {
+      const field = await waitForElement(page, selector);
+      const value = await field.evaluate((el) => (el as HTMLTextAreaElement).value);
+      if (value === text) return true;
+      await field.click({ clickCount: 3 });
+      await page.keyboard.type(text);
+      return (await field.evaluate((el) => (el as HTMLTextAreaElement).value)) === text;
+    },
+    (typed) => typed,
+    `"${text}" in ${selector}`,
+    15_000,
+  );
+}
+
+/** Go to Chat, send `text`, and return the finished reply. */
+export async function chatOnce(page: Page, text: string): Promise<string> {
+  await page.click('pierce/a[href="#/chat"]');
+  await waitForElement(page, 'textarea[aria-label="Message"]');
+  const before = await page.$$eval('pierce/aperto-chat-message', (messages) => messages.length);
+  await typeInto(page, 'textarea[aria-label="Message"]', text);
+  await page.keyboard.press('Enter');
+  await until(() => page.$$eval('pierce/aperto-chat-message', (m) => m.length), (n) => n >= before + 2, 'the question and a reply');
+  const reply = await until(() => lastReply(page), (r) => !r.streaming && r.text.length > 0, 'the reply to finish');
+  return reply.text;
+}
+
+/** Go to Translate, type `text` into "Text to translate" and return the caption once complete. */
+export async function translateOnce(page: Page, text: string): Promise<string> {
+  await page.click('pierce/a[href="#/translate"]');
+  await waitForElement(page, 'textarea[aria-label="Text to translate"]');
+  await page.click('pierce/input[role="switch"]');
+  await typeInto(page, 'textarea[aria-label="Text to translate"]', text);
+  await page.keyboard.press('Enter');
+  await until(
+    () => page.$eval('pierce/[data-figure="complete"]', (cell) => cell.textContent ?? '').catch(() => ''),
+    (figure) => /\d+ ms/.test(figure),
+    'the complete-translation figure',
+  );
+  const captions = await page.$$eval('pierce/[part="caption"]', (lines) => lines.map((l) => l.textContent?.trim() ?? ''));
+  return captions.at(-1) ?? '';
+}
+
+/**
+ * Wait until the service worker has installed (the whole app precached) and activated. It controls
+ * the page from the next load on.
+ */
+export async function serviceWorkerReady(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const worker = (await navigator.serviceWorker.ready).active;
+    if (worker && worker.state !== 'activated') {
+      await new Promise((resolve) => worker.addEventListener('statechange', () => worker.state === 'activated' && resolve(undefined)));
+    }
+    return worker?.state ?? 'none';
+  });
+}

@@ -1,0 +1,99 @@
+/**
+ * Records every request a page makes, from the page itself, from every worker it starts (those of
+ * its own, wllama's blob workers and llama.cpp's threads) and from its service worker, through the
+ * DevTools protocol, and tells which of them left the browser.
+ *
+ * - Page and dedicated workers: Puppeteer enables the Network domain on each of them (its page
+ *   network manager attaches to every worker the page starts, before the worker runs).
+ * - The service worker: its own DevTools session with the Network domain enabled. A request the
+ *   service worker answers from Cache Storage never reaches its Network domain; a `fetch` it makes
+ *   does.
+ *
+ * A page request answered by the service worker (`fromServiceWorker`) stayed on the device unless
+ * the service worker fetched it, and then the service worker's session has it. data: and blob: URLs
+ * never leave the browser and are not recorded.
+ */
+import type { Browser, CDPSession, HTTPRequest, Page, Target } from 'puppeteer-core';
+
+export interface SeenRequest {
+  method: string;
+  url: string;
+  from: 'page' | 'worker' | 'service worker';
+  /** Answered by the service worker from its cache (page and worker requests only). */
+  fromServiceWorker: boolean;
+}
+
+const LOCAL_SCHEMES = /^(?:data|blob):/;
+
+export class NetworkRecorder {
+  private readonly pageRequests: HTTPRequest[] = [];
+  private readonly serviceWorkerRequests: SeenRequest[] = [];
+  private recording = false;
+
+  private constructor(private readonly browser: Browser) {}
+
+  /** Start watching `page` and every service worker of `origin` (recording starts with start()). */
+  static async attach(browser: Browser, page: Page, origin: string): Promise<NetworkRecorder> {
+    const recorder = new NetworkRecorder(browser);
+    page.on('request', (request) => {
+      if (recorder.recording && !LOCAL_SCHEMES.test(request.url())) recorder.pageRequests.push(request);
+    });
+    const isOurServiceWorker = (target: Target) => target.type() === 'service_worker' && target.url().startsWith(origin);
+    for (const target of browser.targets().filter(isOurServiceWorker)) await recorder.watchServiceWorker(target);
+    browser.on('targetcreated', (target: Target) => {
+      if (isOurServiceWorker(target)) void recorder.watchServiceWorker(target);
+    });
+    return recorder;
+  }
+
+  /** The service worker's own session, e.g. to make it fetch something or take it offline. */
+  async serviceWorkerSession(origin: string): Promise<CDPSession> {
+    const target = await this.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(origin));
+    return this.watchServiceWorker(target);
+  }
+
+  private readonly watched = new Map<Target, Promise<CDPSession>>();
+
+  private watchServiceWorker(target: Target): Promise<CDPSession> {
+    let session = this.watched.get(target);
+    if (!session) {
+      session = (async () => {
+        const cdp = await target.createCDPSession();
+        cdp.on('Network.requestWillBeSent', (event: { request: { url: string; method: string } }) => {
+          if (!this.recording || LOCAL_SCHEMES.test(event.request.url)) return;
+          this.serviceWorkerRequests.push({ method: event.request.method, url: event.request.url, from: 'service worker', fromServiceWorker: false });
+        });
+        await cdp.send('Network.enable');
+        return cdp;
+      })();
+      this.watched.set(target, session);
+    }
+    return session;
+  }
+
+  start(): void {
+    this.pageRequests.length = 0;
+    this.serviceWorkerRequests.length = 0;
+    this.recording = true;
+  }
+
+  stop(): void {
+    this.recording = false;
+  }
+
+  /** Every request seen while recording. */
+  all(): SeenRequest[] {
+    const fromPage = this.pageRequests.map((request) => ({
+      method: request.method(),
+      url: request.url(),
+      from: request.frame() ? ('page' as const) : ('worker' as const),
+      fromServiceWorker: request.response()?.fromServiceWorker() ?? false,
+    }));
+    return [...fromPage, ...this.serviceWorkerRequests];
+  }
+
+  /** The requests that went to the network (or tried to): not answered on the device. */
+  leftTheDevice(): SeenRequest[] {
+    return this.all().filter((request) => !request.fromServiceWorker);
+  }
+}
