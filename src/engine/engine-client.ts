@@ -9,7 +9,7 @@ import type { ChatEngine, ChatRequest, ChatStreamEvent } from './chat-engine.js'
 import { engineError, toEngineError, type EngineError } from './errors.js';
 import { deleteCachedModel, forgetModelProgram, modelBaseUrl } from './model-cache.js';
 import { answersWithin } from './model-library.js';
-import { DOWNLOAD_RETRY_DELAYS_MS, EtaEstimator, parseProgressReport, pause } from './progress.js';
+import { DOWNLOAD_RETRY_DELAYS_MS, EtaEstimator, nextRetry, parseProgressReport, pause } from './progress.js';
 import type { EngineStore } from './store.js';
 // Named Worker so Vite still sees `new Worker(new URL(…))` and bundles the script (see module-worker.ts).
 import { ModuleWorker as Worker } from './module-worker.js';
@@ -122,21 +122,13 @@ export class EngineClient implements ChatEngine {
           // A failed load can leave the worker's engine half-initialised (or its GPU device lost);
           // the next attempt starts from a fresh worker.
           this.discardWorker();
-          const wait = this.retryDelaysMs[tries];
-          if (error.code !== 'network' || wait === undefined) {
+          const next = nextRetry(tries, this.retryDelaysMs);
+          if (error.code !== 'network' || !next) {
             this.store.fail(error, modelId);
             return false;
           }
-          const state = this.store.state;
-          const soFar = state.status === 'loading' ? state : undefined;
-          this.store.reportProgress(modelId, {
-            phase: soFar?.phase ?? 'downloading',
-            progress: soFar?.progress ?? 0,
-            loadedBytes: soFar?.loadedBytes ?? 0,
-            ...(soFar?.totalBytes ? { totalBytes: soFar.totalBytes } : {}),
-            retry: { attempt: tries + 2, maxAttempts: this.retryDelaysMs.length + 1, inSeconds: Math.ceil(wait / 1000) },
-          });
-          await Promise.race([pause(wait), pending.promise]);
+          this.store.reportRetry(modelId, next.retry);
+          await Promise.race([pause(next.waitMs), pending.promise]);
           if (generation !== this.loadGeneration) return false;
         }
       }

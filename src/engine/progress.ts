@@ -36,6 +36,13 @@ export interface DownloadRetry {
  */
 export const DOWNLOAD_RETRY_DELAYS_MS: readonly number[] = [1000, 3000, 8000];
 
+/** The wait before retry number `tries + 1` (counting from 0), or undefined once retries are used up. */
+export function nextRetry(tries: number, delaysMs: readonly number[]): { retry: DownloadRetry; waitMs: number } | undefined {
+  const waitMs = delaysMs[tries];
+  if (waitMs === undefined) return undefined;
+  return { retry: { attempt: tries + 2, maxAttempts: delaysMs.length + 1, inSeconds: Math.ceil(waitMs / 1000) }, waitMs };
+}
+
 /** Sleep, unless `signal` aborts first (then reject with it). */
 export function pause(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

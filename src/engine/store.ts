@@ -1,5 +1,5 @@
 import type { EngineError } from './errors.js';
-import type { LoadProgress } from './progress.js';
+import type { DownloadRetry, LoadProgress } from './progress.js';
 
 /** Which runtime executes the model: web-llm on WebGPU, or llama.cpp in WebAssembly on the CPU. */
 export type EngineKind = 'webgpu' | 'cpu';
@@ -62,6 +62,15 @@ export class EngineStore extends EventTarget {
       this.pendingProgress = undefined;
       if (pending && this.current.status === 'loading' && this.current.modelId === modelId) this.set(pending);
     });
+  }
+
+  /** A dropped download will be tried again: the progress so far stays, with which try and when. */
+  reportRetry(modelId: string, retry: DownloadRetry): void {
+    if (this.current.status !== 'loading' || this.current.modelId !== modelId) return;
+    const { phase, progress, loadedBytes, totalBytes } = this.current;
+    // Only downloads are retried; one that dropped before its first byte is still a download.
+    const shown = phase === 'preparing' ? 'downloading' : phase;
+    this.reportProgress(modelId, { phase: shown, progress, loadedBytes, ...(totalBytes ? { totalBytes } : {}), retry });
   }
 
   /** Only the load in progress can finish; a late "ready" after a cancel is ignored. */

@@ -25,14 +25,25 @@ export async function pressLoad(page: Page): Promise<void> {
   await until(() => visibleText(page), (text) => text.includes('is loaded and ready'), 'the model to be ready');
 }
 
-function lastReply(page: Page): Promise<{ text: string; streaming: boolean }> {
-  return page.$$eval('pierce/aperto-chat-message', (messages) => {
-    const last = messages.at(-1)?.shadowRoot;
-    return {
-      text: last?.querySelector('.md:not(details .md)')?.textContent ?? '',
-      streaming: !!last?.querySelector('[aria-busy="true"]'),
-    };
-  });
+/** The answer text of the last message on screen (its thinking part left out). */
+export function lastReplyText(page: Page): Promise<string> {
+  return page.$$eval('pierce/aperto-chat-message', (messages) => messages.at(-1)?.shadowRoot?.querySelector('.md:not(details .md)')?.textContent ?? '');
+}
+
+/** Whether the last message on screen is still being written. */
+export function replyStreaming(page: Page): Promise<boolean> {
+  return page.$$eval('pierce/aperto-chat-message', (messages) => !!messages.at(-1)?.shadowRoot?.querySelector('[aria-busy="true"]'));
+}
+
+export function messageCount(page: Page): Promise<number> {
+  return page.$$eval('pierce/aperto-chat-message', (messages) => messages.length);
+}
+
+/** Type into "Message" and press Enter. */
+export async function sendMessage(page: Page, text: string): Promise<void> {
+  await page.click('pierce/textarea[aria-label="Message"]');
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
 }
 
 /**
@@ -59,12 +70,12 @@ async function typeInto(page: Page, selector: string, text: string): Promise<voi
 export async function chatOnce(page: Page, text: string): Promise<string> {
   await page.click('pierce/a[href="#/chat"]');
   await waitForElement(page, 'textarea[aria-label="Message"]');
-  const before = await page.$$eval('pierce/aperto-chat-message', (messages) => messages.length);
+  const before = await messageCount(page);
   await typeInto(page, 'textarea[aria-label="Message"]', text);
   await page.keyboard.press('Enter');
-  await until(() => page.$$eval('pierce/aperto-chat-message', (m) => m.length), (n) => n >= before + 2, 'the question and a reply');
-  const reply = await until(() => lastReply(page), (r) => !r.streaming && r.text.length > 0, 'the reply to finish');
-  return reply.text;
+  await until(() => messageCount(page), (n) => n >= before + 2, 'the question and a reply');
+  await until(() => replyStreaming(page), (streaming) => !streaming, 'the reply to finish');
+  return until(() => lastReplyText(page), (reply) => reply.length > 0, 'the reply text');
 }
 
 /** Go to Translate, type `text` into "Text to translate" and return the caption once complete. */

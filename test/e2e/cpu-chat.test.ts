@@ -5,18 +5,12 @@
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { lastReplyText, sendMessage } from './app-flows.js';
 import { clickButton, launchChromium, recordPageErrors, until, visibleText, waitForElement } from './browser.js';
 
 const appUrl = inject('appUrl');
 // Another origin, like the real hub: downloads must work on a cross-origin isolated page.
 const modelUrl = `${inject('crossOriginHubUrl')}gguf/synthetic.gguf`;
-
-/** Text of the last reply on screen. */
-function lastReply(page: Page): Promise<string> {
-  return page.$$eval('pierce/aperto-chat-message', (messages) =>
-    messages.at(-1)?.shadowRoot?.querySelector('.md:not(details .md)')?.textContent ?? '',
-  );
-}
 
 function lastMessageId(page: Page): Promise<string | null> {
   return page.$$eval('pierce/aperto-chat-message', (messages) => messages.at(-1)?.getAttribute('data-id') ?? null);
@@ -31,12 +25,6 @@ function replyState(page: Page): Promise<{ streaming: boolean; stopped: boolean;
       figures: last?.querySelector('[aria-label="Speed figures"]')?.textContent ?? '',
     };
   });
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.click('pierce/textarea[aria-label="Message"]');
-  await page.keyboard.type(text);
-  await page.keyboard.press('Enter');
 }
 
 async function setTemperature(page: Page, value: string): Promise<void> {
@@ -86,11 +74,11 @@ describe('chatting with a CPU model, without a GPU', () => {
     await waitForElement(page, 'textarea[aria-label="Message"]');
     await setTemperature(page, '0');
 
-    await send(page, 'Hello there');
-    await until(() => lastReply(page), (text) => text.length > 0, 'the first tokens');
-    const partial = await lastReply(page);
+    await sendMessage(page, 'Hello there');
+    await until(() => lastReplyText(page), (text) => text.length > 0, 'the first tokens');
+    const partial = await lastReplyText(page);
     const done = await until(() => replyState(page), (state) => !state.streaming, 'the reply to finish');
-    const reply = await lastReply(page);
+    const reply = await lastReplyText(page);
 
     expect(reply.length).toBeGreaterThan(partial.length);
     const speed = /decode (\d+(?:\.\d)?) tok\/s/.exec(done.figures);
@@ -99,7 +87,7 @@ describe('chatting with a CPU model, without a GPU', () => {
   });
 
   it('gives the same text again at temperature 0', async () => {
-    const first = await lastReply(page);
+    const first = await lastReplyText(page);
     const firstId = await lastMessageId(page);
 
     await clickButton(page, 'Regenerate');
@@ -107,7 +95,7 @@ describe('chatting with a CPU model, without a GPU', () => {
     await until(() => replyState(page), (state) => !state.streaming, 'the new reply to finish');
 
     expect(first.length).toBeGreaterThan(10);
-    expect(await lastReply(page)).toBe(first);
+    expect(await lastReplyText(page)).toBe(first);
   });
 
   it('stops mid-way on Stop, keeping what was generated', async () => {
@@ -117,8 +105,8 @@ describe('chatting with a CPU model, without a GPU', () => {
     await maxTokens.type('4000');
     await maxTokens.evaluate((el) => el.dispatchEvent(new Event('change', { bubbles: true })));
 
-    await send(page, 'Tell me a long story');
-    await until(() => lastReply(page), (text) => text.length > 20, 'some of the story');
+    await sendMessage(page, 'Tell me a long story');
+    await until(() => lastReplyText(page), (text) => text.length > 20, 'some of the story');
     await clickButton(page, 'Stop');
     const state = await until(() => replyState(page), (s) => !s.streaming, 'the reply to stop', 20_000);
 
@@ -130,11 +118,11 @@ describe('chatting with a CPU model, without a GPU', () => {
   });
 
   it('brings the conversation back after a reload', async () => {
-    const before = await lastReply(page);
+    const before = await lastReplyText(page);
     await page.reload();
     await waitForElement(page, 'aperto-chat-message');
 
-    expect(await lastReply(page)).toBe(before);
+    expect(await lastReplyText(page)).toBe(before);
     expect(await visibleText(page)).toContain('Hello there');
   });
 

@@ -5,26 +5,15 @@
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { lastReplyText, messageCount, replyStreaming, sendMessage } from './app-flows.js';
 import { launchChromium, recordPageErrors, until, visibleText, waitForElement } from './browser.js';
 
 const appUrl = inject('appUrl');
 const modelUrl = `${inject('crossOriginHubUrl')}gguf/synthetic.gguf`;
 const kioskUrl = (query: string) => `${appUrl}kiosk.html?${query}`;
 
-function lastReply(page: Page): Promise<string> {
-  return page.$$eval('pierce/aperto-chat-message', (messages) => messages.at(-1)?.shadowRoot?.querySelector('.md:not(details .md)')?.textContent ?? '');
-}
-
 function kioskStatus(page: Page): Promise<string | null> {
   return page.$eval('aperto-kiosk', (kiosk) => kiosk.getAttribute('status')).catch(() => null);
-}
-
-function messageCount(page: Page): Promise<number> {
-  return page.$$eval('pierce/aperto-chat-message', (messages) => messages.length);
-}
-
-async function replying(page: Page): Promise<boolean> {
-  return page.$$eval('pierce/aperto-chat-message', (messages) => !!messages.at(-1)?.shadowRoot?.querySelector('[aria-busy="true"]'));
 }
 
 /** The kiosk says it is ready (its `status` attribute) once the model has loaded. */
@@ -36,16 +25,10 @@ async function readyToChat(page: Page): Promise<void> {
 /** Send, then wait for the reply to finish. */
 async function ask(page: Page, text: string): Promise<string> {
   const before = await messageCount(page);
-  await send(page, text);
+  await sendMessage(page, text);
   await until(() => messageCount(page), (n) => n === before + 2, 'the question and a reply on screen');
-  await until(() => replying(page), (busy) => !busy, 'the reply to finish', 60_000);
-  return lastReply(page);
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.click('pierce/textarea[aria-label="Message"]');
-  await page.keyboard.type(text);
-  await page.keyboard.press('Enter');
+  await until(() => replyStreaming(page), (busy) => !busy, 'the reply to finish', 60_000);
+  return lastReplyText(page);
 }
 
 describe('kiosk', () => {
@@ -130,8 +113,8 @@ describe('kiosk', () => {
     const before = await messageCount(page);
     await page.keyboard.press('Enter');
     await until(() => messageCount(page), (n) => n === before + 2, 'the question and a reply');
-    await until(() => replying(page), (busy) => !busy, 'the reply after recovery', 60_000);
-    expect((await lastReply(page)).length).toBeGreaterThan(0);
+    await until(() => replyStreaming(page), (busy) => !busy, 'the reply after recovery', 60_000);
+    expect((await lastReplyText(page)).length).toBeGreaterThan(0);
     expect(await visibleText(page)).not.toMatch(/stopped answering|could not be reloaded/);
   });
 

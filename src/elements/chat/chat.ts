@@ -6,7 +6,6 @@ import { toExportJson, toMarkdown } from '../../chat/conversation.js';
 import type { ChatEngine } from '../../engine/chat-engine.js';
 import { checkNumber, checkText } from '../../app/parameters.js';
 import type { ConversationSettings } from '../../chat/conversation.js';
-import { ApertoErrorEvent } from '../../events/error.js';
 import { ApertoMessageEvent } from '../../events/message.js';
 import { ApertoConversationRequestEvent } from '../../events/conversation-request.js';
 import { ConversationStore } from '../../storage/conversations.js';
@@ -146,9 +145,6 @@ export class ApertoChat extends LitElement {
     this.requestUpdate();
   }
 
-  /** Messages about `system-prompt` and `temperature` values that could not be used. */
-  private settingProblems: string[] = [];
-
   /** Settings fixed by the element's attributes; they override the conversation's own. */
   private pinnedSettings(): Partial<ConversationSettings> {
     const pinned: Partial<ConversationSettings> = {};
@@ -160,10 +156,7 @@ export class ApertoChat extends LitElement {
     const temperature = checkNumber('temperature', raw, { min: 0, max: 2, fallback: undefined }, 'attribute');
     if (temperature.problem) problems.push(temperature.problem);
     if (temperature.value !== undefined) pinned.temperature = temperature.value;
-    for (const problem of problems.filter((p) => !this.settingProblems.includes(p))) {
-      this.dispatchEvent(new ApertoErrorEvent({ code: 'bad-attribute', message: problem, hint: 'Fix the attribute; the chat uses its default meanwhile.' }));
-    }
-    this.settingProblems = problems;
+    this.pageEngine.setProblems('settings', problems);
     return pinned;
   }
 
@@ -347,16 +340,6 @@ export class ApertoChat extends LitElement {
     await this.session.importJson(await file.text());
   }
 
-  private renderNotReady() {
-    const store = this.engine?.store;
-    const status = store?.state.status;
-    // Inside the app, Models loads models; an element on its own page loads its `model` attribute.
-    if (this.model === null && status !== 'loading' && status !== 'error') {
-      return html`<p class="notice" role="status">No model is loaded yet. Load one in Models to start chatting.</p>`;
-    }
-    return this.pageEngine.renderLoadState();
-  }
-
   override render() {
     const session = this.session;
     if (!session) return this.pageEngine.renderLoadState();
@@ -391,8 +374,8 @@ export class ApertoChat extends LitElement {
         </header>
         <div>
           ${session.notice ? html`<p class="notice" role="status">${session.notice}</p>` : nothing}
-          ${[...this.pageEngine.problems, ...this.settingProblems].map((p) => html`<p class="notice" role="alert">${p}</p>`)}
-          ${this.ready ? nothing : this.renderNotReady()}
+          ${this.pageEngine.problems.map((p) => html`<p class="notice" role="alert">${p}</p>`)}
+          ${this.ready ? nothing : this.pageEngine.renderNotReady(this.engine?.store, 'to start chatting')}
           ${this.showSettings
             ? html`<div class="settings">
                 <aperto-chat-settings

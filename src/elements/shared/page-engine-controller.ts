@@ -8,7 +8,7 @@ import { html, nothing, type ReactiveController, type ReactiveControllerHost } f
 import type { ChatEngine } from '../../engine/chat-engine.js';
 import { CustomModelError } from '../../engine/model-library.js';
 import { leasePageEngine, type EngineLease, type PageEngine } from '../../engine/page-engine.js';
-import type { EngineState } from '../../engine/store.js';
+import type { EngineState, EngineStore } from '../../engine/store.js';
 import { checkEngine, checkModel } from '../../app/parameters.js';
 import { ApertoErrorEvent } from '../../events/error.js';
 import { ApertoProgressEvent } from '../../events/progress.js';
@@ -26,8 +26,8 @@ export interface EmbeddableHost extends ReactiveControllerHost, HTMLElement {
 export class PageEngineController implements ReactiveController {
   /** The page's engine, once known (at once, or after the device probe for `auto`). */
   page?: PageEngine;
-  /** Sentences about attributes or models that could not be used. */
-  problems: string[] = [];
+  /** Sentences about attributes or models that could not be used, by attribute group. */
+  private readonly problemGroups = new Map<string, string[]>();
   private lease?: EngineLease;
   private observed?: EventTarget;
   private lastState?: EngineState;
@@ -52,8 +52,7 @@ export class PageEngineController implements ReactiveController {
     }
     const engine = checkEngine(this.host.enginePreference, 'attribute');
     const lease = (this.lease = leasePageEngine(engine.value));
-    this.problems = engine.problem ? [engine.problem] : [];
-    if (engine.problem) this.reportProblem(engine.problem);
+    this.setProblems('engine', engine.problem ? [engine.problem] : []);
     if (lease.current) this.adopt(lease.current);
     else void lease.ready.then((page) => this.lease === lease && this.adopt(page));
   }
@@ -109,6 +108,33 @@ export class PageEngineController implements ReactiveController {
     if ('modelId' in state && state.modelId === modelId && state.status !== 'error') return true;
     if (state.status === 'loading' || state.status === 'generating') return false;
     return page.engine.load(modelId);
+  }
+
+  /** Every sentence about an attribute or model that could not be used. */
+  get problems(): string[] {
+    return [...this.problemGroups.values()].flat();
+  }
+
+  /**
+   * The problems of one group of attributes (`engine`, `model`, the chat's settings, the
+   * translator's languages), as last checked. Each new one is also fired as `aperto-error`.
+   */
+  setProblems(group: string, problems: string[]): void {
+    const before = this.problemGroups.get(group) ?? [];
+    this.problemGroups.set(group, problems);
+    for (const problem of problems) if (!before.includes(problem)) this.reportProblem(problem);
+  }
+
+  /**
+   * What to show while no model is ready: inside the app (no `model` attribute) a pointer to
+   * Models, `purpose` saying what for; otherwise the load state of the `model` attribute.
+   */
+  renderNotReady(store: EngineStore | undefined, purpose: string) {
+    const status = store?.state.status;
+    if (store && this.host.model === null && status !== 'loading' && status !== 'error') {
+      return html`<p class="notice" role="status">No model is loaded yet. Load one in Models ${purpose}.</p>`;
+    }
+    return this.renderLoadState();
   }
 
   /** Loading progress, or a Load button for the `model` attribute, for elements to show. */
@@ -173,9 +199,8 @@ export class PageEngineController implements ReactiveController {
   };
 
   private addProblem(problem: string): void {
-    if (this.problems.includes(problem)) return;
-    this.problems = [...this.problems, problem];
-    this.reportProblem(problem);
+    const models = this.problemGroups.get('model') ?? [];
+    if (!models.includes(problem)) this.setProblems('model', [...models, problem]);
   }
 
   private reportProblem(problem: string): void {

@@ -2,7 +2,6 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { ChatEngine } from '../../engine/chat-engine.js';
 import { checkLanguage } from '../../app/parameters.js';
 import { ApertoCaptionEvent } from '../../events/caption.js';
-import { ApertoErrorEvent } from '../../events/error.js';
 import { LANGUAGES, isRightToLeft, languageByCode } from '../../translate/languages.js';
 import { TranslationPipeline, type Utterance } from '../../translate/pipeline.js';
 import { TextSource } from '../../translate/text-source.js';
@@ -97,8 +96,6 @@ export class ApertoTranslate extends LitElement {
     explicitEngine: () => this.engine,
     onEngine: (page) => (this.engine = page.engine),
   });
-  /** Messages about `from` and `to` values that could not be used. */
-  private languageProblems: string[] = [];
   /** The last caption text reported per utterance, so each change is reported once. */
   private readonly reportedCaptions = new Map<number, string>();
 
@@ -143,22 +140,17 @@ export class ApertoTranslate extends LitElement {
   override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('engine')) this.pipeline.engine = this.engine;
     if (changed.has('model') && this.hasUpdated) this.pageEngine.modelChanged();
-    if (changed.has('from') || changed.has('to')) this.checkLanguages();
-    const from = checkLanguage('from', this.from, 'auto', 'attribute').value;
-    this.pipeline.from = from === 'auto' ? undefined : from;
-    this.pipeline.to = checkLanguage('to', this.to, 'en', 'attribute').value;
+    if (changed.has('from') || changed.has('to')) this.applyLanguages();
     this.pipeline.conversation = this.conversation ? { a: this.pipeline.from ?? 'en', b: this.pipeline.to } : undefined;
   }
 
   /** `from`/`to` may come from a page's markup: an unknown code is named, and the default used. */
-  private checkLanguages(): void {
-    const problems = [checkLanguage('from', this.from, 'auto', 'attribute').problem, checkLanguage('to', this.to, 'en', 'attribute').problem].filter(
-      (p): p is string => !!p,
-    );
-    for (const problem of problems.filter((p) => !this.languageProblems.includes(p))) {
-      setTimeout(() => this.dispatchEvent(new ApertoErrorEvent({ code: 'bad-attribute', message: problem, hint: 'Fix the attribute; the translator uses its default meanwhile.' })));
-    }
-    this.languageProblems = problems;
+  private applyLanguages(): void {
+    const from = checkLanguage('from', this.from, 'auto', 'attribute');
+    const to = checkLanguage('to', this.to, 'en', 'attribute');
+    this.pipeline.from = from.value === 'auto' ? undefined : from.value;
+    this.pipeline.to = to.value;
+    this.pageEngine.setProblems('languages', [from.problem, to.problem].filter((p): p is string => !!p));
   }
 
   /** Tell the host page about captions that changed since the last report. */
@@ -347,12 +339,8 @@ export class ApertoTranslate extends LitElement {
         <button @click=${() => this.pipeline.clear()}>Clear</button>
       </div>
       ${this.recognizerStatus ? html`<p class="notice" role="status">${this.recognizerStatus}</p>` : nothing}
-      ${this.languageProblems.concat(this.pageEngine.problems).map((p) => html`<p class="notice" role="alert">${p}</p>`)}
-      ${ready
-        ? nothing
-        : this.model === null && status !== 'loading' && status !== 'error' && this.engine
-          ? html`<p class="notice" role="status">No model is loaded yet. Load one in Models to translate.</p>`
-          : this.pageEngine.renderLoadState()}
+      ${this.pageEngine.problems.map((p) => html`<p class="notice" role="alert">${p}</p>`)}
+      ${ready ? nothing : this.pageEngine.renderNotReady(this.engine?.store, 'to translate')}
       ${this.pipeline.notice ? html`<p class="notice" role="status">${this.pipeline.notice}</p>` : nothing}
       ${this.input === 'web-speech'
         ? html`<p class="muted">

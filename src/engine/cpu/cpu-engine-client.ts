@@ -18,7 +18,7 @@ import {
 import type { ChatEngine, ChatRequest, ChatStreamEvent, ChatUsage } from '../chat-engine.js';
 import { engineError, type EngineError } from '../errors.js';
 import { answersWithin } from '../model-library.js';
-import { DOWNLOAD_RETRY_DELAYS_MS, EtaEstimator, pause, type LoadProgress } from '../progress.js';
+import { DOWNLOAD_RETRY_DELAYS_MS, EtaEstimator, nextRetry, pause, type LoadProgress } from '../progress.js';
 import type { EngineStore } from '../store.js';
 import { explainCpuError, noMemory64Error, type CpuStage } from './cpu-errors.js';
 import { defaultThreadCount, supportsWasmMemory64, wllamaAssets } from './wllama-assets.js';
@@ -425,19 +425,11 @@ export class CpuEngineClient implements ChatEngine {
       } catch (caught) {
         // fetch rejects with the abort reason, but wllama may wrap it; the stall reason is what matters.
         const raw = thisTry.signal.aborted && !attempt.download.signal.aborted ? thisTry.signal.reason : caught;
-        const wait = this.retryDelaysMs[tries];
+        const next = nextRetry(tries, this.retryDelaysMs);
         const retryable = explainCpuError(raw, 'download', model.url).code === 'network';
-        if (wait === undefined || !retryable || this.attempt !== attempt || attempt.download.signal.aborted) throw raw;
-        const state = this.store.state;
-        const soFar = state.status === 'loading' ? state : undefined;
-        this.store.reportProgress(model.id, {
-          phase: 'downloading',
-          progress: soFar?.progress ?? 0,
-          loadedBytes: soFar?.loadedBytes ?? 0,
-          ...(soFar?.totalBytes ? { totalBytes: soFar.totalBytes } : {}),
-          retry: { attempt: tries + 2, maxAttempts: this.retryDelaysMs.length + 1, inSeconds: Math.ceil(wait / 1000) },
-        });
-        await pause(wait, attempt.download.signal);
+        if (!next || !retryable || this.attempt !== attempt || attempt.download.signal.aborted) throw raw;
+        this.store.reportRetry(model.id, next.retry);
+        await pause(next.waitMs, attempt.download.signal);
       } finally {
         clearTimeout(stallTimer);
         attempt.download.signal.removeEventListener('abort', stop);
