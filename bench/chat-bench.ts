@@ -4,6 +4,7 @@
  */
 import '../src/elements/chat/chat.define.js';
 import type { ApertoChat } from '../src/elements/chat/chat.js';
+import type { ChatRequest, ChatStreamEvent } from '../src/engine/chat-engine.js';
 import { ConversationStore } from '../src/storage/conversations.js';
 import { ScriptedEngine } from '../test/support/scripted-engine.js';
 
@@ -23,30 +24,70 @@ function replyTokens(count: number): string[] {
 
 let tokensForNextReply: string[] = [];
 let rateForNextReply = 0;
-const engine = new ScriptedEngine(() => ({
+/** When the engine handed over the first token of the current reply. */
+let firstTokenSentAt = 0;
+
+class TimedEngine extends ScriptedEngine {
+  override async *streamChat(request: ChatRequest): AsyncIterable<ChatStreamEvent> {
+    for await (const event of super.streamChat(request)) {
+      if (event.type === 'delta') firstTokenSentAt ||= performance.now();
+      yield event;
+    }
+  }
+}
+
+const engine = new TimedEngine(() => ({
   tokens: tokensForNextReply,
   ...(rateForNextReply ? { tokensPerSecond: rateForNextReply } : {}),
 })).ready();
-const chat = document.querySelector('aperto-chat') as ApertoChat;
+
+// The engine is given before the element is connected: a connected element with no engine of its
+// own leases the page's engine, which would then replace this one.
+const chat = document.createElement('aperto-chat') as ApertoChat;
 chat.engine = engine;
 chat.storage = new ConversationStore(`aperto-bench-${Date.now()}`, 'conversations');
+chat.noHistory = true;
+chat.style.setProperty('--aperto-chat-height', '700px');
+document.body.append(chat);
+
+export interface ReplyRun {
+  /** From the first token the engine sent to the frame after the last one was on screen. */
+  elapsedMs: number;
+  /** Tokens the reply on screen counts. */
+  tokens: number;
+  status: string;
+  /** Characters of the rendered reply, to prove the whole of it reached the DOM. */
+  renderedChars: number;
+}
 
 declare global {
   interface Window {
     /** `tokensPerSecond` 0 streams at full speed. */
-    runReply(tokens: number, tokensPerSecond: number): Promise<{ elapsedMs: number; tokens: number }>;
+    runReply(tokens: number, tokensPerSecond: number): Promise<ReplyRun>;
   }
 }
+
+const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0)));
 
 window.runReply = async (count, tokensPerSecond) => {
   await chat.updateComplete;
   await chat.session!.newChat();
   tokensForNextReply = replyTokens(count);
   rateForNextReply = tokensPerSecond;
-  const started = performance.now();
+  firstTokenSentAt = 0;
   await chat.session!.send('bench');
-  // Wait until the last token is on screen.
+  // The last token is in the DOM once the chat and its last message have updated; it is on screen
+  // at the next frame.
   await chat.updateComplete;
-  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-  return { elapsedMs: performance.now() - started, tokens: count };
+  const messages = chat.shadowRoot!.querySelectorAll('aperto-chat-message');
+  const last = messages[messages.length - 1] as HTMLElement & { updateComplete: Promise<unknown> };
+  await last.updateComplete;
+  const paintedAt = await nextFrame();
+  const reply = chat.session!.conversation.messages.at(-1)!;
+  return {
+    elapsedMs: paintedAt - firstTokenSentAt,
+    tokens: reply.figures?.completionTokens ?? 0,
+    status: reply.status,
+    renderedChars: last.shadowRoot?.textContent?.length ?? 0,
+  };
 };

@@ -59,9 +59,14 @@ window.benchDirect = async (maxTokens) => {
 const store = new EngineStore('cpu');
 const library = new CpuModelLibrary(new CpuEngineClient({ store }));
 const entry = library.addCustom({ url: MODEL_URL });
-const chat = document.querySelector('aperto-chat') as ApertoChat;
+// The engine is given before the element is connected: a connected element with no engine of its
+// own leases the page's engine, which would then replace this one.
+const chat = document.createElement('aperto-chat') as ApertoChat;
 chat.engine = library.engine;
 chat.storage = new ConversationStore(`aperto-cpu-bench-${Date.now()}`, 'conversations');
+chat.noHistory = true;
+chat.style.setProperty('--aperto-chat-height', '600px');
+document.body.append(chat);
 window.benchReady = library.engine.load(entry.id).then((ok) => {
   if (!ok) throw new Error(JSON.stringify(store.state));
 });
@@ -85,6 +90,7 @@ window.benchApp = async (maxTokens) => {
   await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
   session.removeEventListener('delta', onDelta);
   const reply = session.conversation.messages.at(-1)!;
+  if (reply.status !== 'complete') throw new Error(`The app's reply ended "${reply.status}": ${reply.error ?? ''}`);
   const tokens = reply.figures?.completionTokens ?? 0;
   return { tokens, tokensPerSecond: ((tokens - 1) * 1000) / (last - first) };
 };

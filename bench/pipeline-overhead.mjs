@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { runnerImport } from 'vite';
+import { BenchReport } from './report.mjs';
 
 const load = async (path) =>
   (await runnerImport(fileURLToPath(new URL(path, import.meta.url)), { configFile: false, logLevel: 'silent' })).module;
@@ -36,7 +37,14 @@ for (let i = 0; i < UTTERANCES; i++) {
 }
 overheads.sort((a, b) => a - b);
 const at = (q) => overheads[Math.min(overheads.length - 1, Math.floor(q * overheads.length))];
+const report = new BenchReport('pipelineOverhead');
+if (overheads.length !== UTTERANCES) report.problems.push(`timed ${overheads.length} utterances, not ${UTTERANCES}`);
+const medianMs = report.figure('endOfSpeechToRequest.medianMs', at(0.5));
+const p95Ms = report.figure('endOfSpeechToRequest.p95Ms', at(0.95));
+const maxMs = report.figure('endOfSpeechToRequest.maxMs', overheads.at(-1));
+const fmt = (n) => (Number.isFinite(n) ? `${n.toFixed(2)} ms` : String(n));
 console.log(`\n| Pipeline overhead, end of speech → LLM request sent (${UTTERANCES} utterances) | median | p95 | max |`);
 console.log('| --- | ---: | ---: | ---: |');
-console.log(`| recognition excluded (instant scripted recogniser) | ${at(0.5).toFixed(2)} ms | ${at(0.95).toFixed(2)} ms | ${overheads.at(-1).toFixed(2)} ms |`);
+console.log(`| recognition excluded (instant scripted recogniser) | ${fmt(medianMs)} | ${fmt(p95Ms)} | ${fmt(maxMs)} |`);
 console.log(`\ntarget: ≤ 30 ms`);
+report.finish({ utterances: UTTERANCES });

@@ -107,3 +107,67 @@ export async function serviceWorkerReady(page: Page): Promise<string> {
     return worker?.state ?? 'none';
   });
 }
+
+/**
+ * Record, in the page, on every frame, how much of the last reply is on screen and whether it is
+ * still being written. A reply from a small model can be over in less time than a few DevTools
+ * round trips take on a loaded machine, so watching it from the test process can miss it streaming.
+ * Returns a function that stops recording and gives the frames.
+ */
+export async function recordReplyFrames(page: Page): Promise<() => Promise<Array<{ streaming: boolean; chars: number }>>> {
+  await page.evaluate(() => {
+    const frames: Array<{ streaming: boolean; chars: number }> = [];
+    const state = window as unknown as { __replyFrames: typeof frames; __replyFramesOn: boolean };
+    state.__replyFrames = frames;
+    state.__replyFramesOn = true;
+    const sample = () => {
+      if (!state.__replyFramesOn) return;
+      const chat = document.querySelector('aperto-app')?.shadowRoot?.querySelector('aperto-chat') ?? document.querySelector('aperto-chat');
+      const messages = chat?.shadowRoot?.querySelectorAll('aperto-chat-message');
+      const last = messages?.[messages.length - 1]?.shadowRoot;
+      const text = last?.querySelector('.md:not(details .md)')?.textContent ?? '';
+      frames.push({ streaming: !!last?.querySelector('[aria-busy="true"]'), chars: text.length });
+      requestAnimationFrame(sample);
+    };
+    requestAnimationFrame(sample);
+  });
+  return () =>
+    page.evaluate(() => {
+      const state = window as unknown as { __replyFrames: Array<{ streaming: boolean; chars: number }>; __replyFramesOn: boolean };
+      state.__replyFramesOn = false;
+      return state.__replyFrames;
+    });
+}
+
+/**
+ * Press Stop as a person watching the screen would, in the first frame where the reply being
+ * written shows at least `chars` characters. Done inside the page: from the test process, a fast
+ * reply can end between seeing its first words and the click arriving. Returns the characters on
+ * screen when Stop was pressed.
+ */
+export function pressStopOnceReplyShows(page: Page, chars: number, timeoutMs = 30_000): Promise<number> {
+  return page.evaluate(
+    (wanted, timeout) =>
+      new Promise<number>((resolve, reject) => {
+        const started = performance.now();
+        const look = () => {
+          const chat = document.querySelector('aperto-app')?.shadowRoot?.querySelector('aperto-chat') ?? document.querySelector('aperto-chat');
+          const messages = chat?.shadowRoot?.querySelectorAll('aperto-chat-message');
+          const last = messages?.[messages.length - 1]?.shadowRoot;
+          const shown = last?.querySelector('.md:not(details .md)')?.textContent?.length ?? 0;
+          const stop = [...(chat?.shadowRoot?.querySelectorAll('button') ?? [])].find((b) => b.textContent?.trim() === 'Stop' && !b.disabled);
+          if (stop && last?.querySelector('[aria-busy="true"]') && shown >= wanted) {
+            stop.click();
+            resolve(shown);
+          } else if (performance.now() - started > timeout) {
+            reject(new Error(`No reply being written showed ${wanted} characters with Stop enabled within ${timeout} ms`));
+          } else {
+            requestAnimationFrame(look);
+          }
+        };
+        requestAnimationFrame(look);
+      }),
+    chars,
+    timeoutMs,
+  );
+}

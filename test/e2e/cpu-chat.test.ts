@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { lastReplyText, sendMessage } from './app-flows.js';
+import { lastReplyText, pressStopOnceReplyShows, recordReplyFrames, sendMessage } from './app-flows.js';
 import { clickButton, launchChromium, recordPageErrors, until, visibleText, waitForElement } from './browser.js';
 
 const appUrl = inject('appUrl');
@@ -74,13 +74,16 @@ describe('chatting with a CPU model, without a GPU', () => {
     await waitForElement(page, 'textarea[aria-label="Message"]');
     await setTemperature(page, '0');
 
+    const frames = await recordReplyFrames(page);
     await sendMessage(page, 'Hello there');
-    await until(() => lastReplyText(page), (text) => text.length > 0, 'the first tokens');
-    const partial = await lastReplyText(page);
-    const done = await until(() => replyState(page), (state) => !state.streaming, 'the reply to finish');
+    const done = await until(() => replyState(page), (state) => !state.streaming && state.figures !== '', 'the reply to finish');
     const reply = await lastReplyText(page);
+    const seen = await frames();
 
-    expect(reply.length).toBeGreaterThan(partial.length);
+    // Streamed: some frame showed part of the reply while it was being written.
+    const partials = seen.filter((frame) => frame.streaming && frame.chars > 0);
+    expect(partials.length).toBeGreaterThan(0);
+    expect(Math.min(...partials.map((frame) => frame.chars))).toBeLessThan(reply.length);
     const speed = /decode (\d+(?:\.\d)?) tok\/s/.exec(done.figures);
     expect(speed).not.toBeNull();
     expect(Number(speed![1])).toBeGreaterThan(0);
@@ -106,8 +109,7 @@ describe('chatting with a CPU model, without a GPU', () => {
     await maxTokens.evaluate((el) => el.dispatchEvent(new Event('change', { bubbles: true })));
 
     await sendMessage(page, 'Tell me a long story');
-    await until(() => lastReplyText(page), (text) => text.length > 20, 'some of the story');
-    await clickButton(page, 'Stop');
+    await pressStopOnceReplyShows(page, 20);
     const state = await until(() => replyState(page), (s) => !s.streaming, 'the reply to stop', 20_000);
 
     expect(state.stopped).toBe(true);

@@ -21,6 +21,8 @@ export interface SeenRequest {
   from: 'page' | 'worker' | 'service worker';
   /** Answered by the service worker from its cache (page and worker requests only). */
   fromServiceWorker: boolean;
+  /** Whether it carried a body. */
+  hasBody: boolean;
 }
 
 const LOCAL_SCHEMES = /^(?:data|blob):/;
@@ -59,9 +61,10 @@ export class NetworkRecorder {
     if (!session) {
       session = (async () => {
         const cdp = await target.createCDPSession();
-        cdp.on('Network.requestWillBeSent', (event: { request: { url: string; method: string } }) => {
+        cdp.on('Network.requestWillBeSent', (event: { request: { url: string; method: string; hasPostData?: boolean } }) => {
           if (!this.recording || LOCAL_SCHEMES.test(event.request.url)) return;
-          this.serviceWorkerRequests.push({ method: event.request.method, url: event.request.url, from: 'service worker', fromServiceWorker: false });
+          const { method, url, hasPostData } = event.request;
+          this.serviceWorkerRequests.push({ method, url, from: 'service worker', fromServiceWorker: false, hasBody: !!hasPostData });
         });
         await cdp.send('Network.enable');
         return cdp;
@@ -88,6 +91,7 @@ export class NetworkRecorder {
       url: request.url(),
       from: request.frame() ? ('page' as const) : ('worker' as const),
       fromServiceWorker: request.response()?.fromServiceWorker() ?? false,
+      hasBody: request.hasPostData(),
     }));
     return [...fromPage, ...this.serviceWorkerRequests];
   }

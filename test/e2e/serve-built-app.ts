@@ -8,6 +8,7 @@ import { build, preview, type PreviewServer } from 'vite';
 import type { TestProject } from 'vitest/node';
 import { securityHeaders } from '../../src/security/policy.js';
 import { createLocalHub } from '../support/local-hub.mjs';
+import type { ObservedRequest } from '../support/privacy-rules.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,6 +24,8 @@ export interface ServedApp {
   url: string;
   /** Every request the server received (`GET /path?query`), hub requests included. */
   requests: string[];
+  /** The same requests with what a privacy check needs: method, absolute URL, whether a body came. */
+  received: ObservedRequest[];
   /** Stop serving and drop open connections: from now on nothing answers at this address. */
   close(): Promise<void>;
 }
@@ -35,6 +38,8 @@ export interface ServedApp {
 export async function serveBuiltApp(outDir: string, { connectSrc = [] as string[], port = 0 } = {}): Promise<ServedApp> {
   const hub = createLocalHub();
   const requests: string[] = [];
+  const received: ObservedRequest[] = [];
+  let origin = '';
   const server: PreviewServer = await preview({
     logLevel: 'warn',
     build: { outDir },
@@ -45,6 +50,8 @@ export async function serveBuiltApp(outDir: string, { connectSrc = [] as string[
         configurePreviewServer(preview) {
           preview.middlewares.use((req, res, next) => {
             requests.push(`${req.method} ${req.url}`);
+            const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+            received.push({ method: req.method ?? '', url: `${origin}${req.url}`, from: 'server', hasBody });
             if (!hub.handle(req, res)) next();
           });
         },
@@ -53,9 +60,11 @@ export async function serveBuiltApp(outDir: string, { connectSrc = [] as string[
   });
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('The preview server has no port');
+  origin = `http://127.0.0.1:${address.port}`;
   return {
-    url: `http://127.0.0.1:${address.port}/`,
+    url: `${origin}/`,
     requests,
+    received,
     async close() {
       (server.httpServer as Server).closeAllConnections?.();
       await server.close();
