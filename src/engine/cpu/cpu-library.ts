@@ -93,7 +93,7 @@ export class CpuModelLibrary implements ModelLibrary {
           client.store.fail({ ...engineError('model-not-found'), message: `There is no model called “${modelId}” in the catalog.` }, modelId);
           return false;
         }
-        return client.load({ id: entry.id, url: entry.modelUrl });
+        return client.load({ id: entry.id, url: entry.modelUrl, ...(entry.sha256 ? { sha256: entry.sha256 } : {}) });
       },
     };
   }
