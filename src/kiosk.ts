@@ -7,13 +7,14 @@ import { chooseEngine } from './app/engine-choice.js';
 import { parseKioskParams } from './app/kiosk-params.js';
 import { recommendedModel } from './engine/catalog.js';
 import { CustomModelError, fitEntries } from './engine/model-library.js';
-import { deviceReport, initPageEngine } from './engine/page-engine.js';
+import { deviceReport, initPageEngine, setPageEngineOptions } from './engine/page-engine.js';
 import { registerServiceWorker } from './pwa/register.js';
 
 async function start(): Promise<void> {
   const { config, problems } = parseKioskParams(new URL(location.href).searchParams);
   if (config.lang) document.documentElement.lang = config.lang;
 
+  setPageEngineOptions({ contextSize: config.contextSize });
   const report = await deviceReport();
   const page = initPageEngine(chooseEngine(config.engine, report.gpu).kind);
   const fitted = fitEntries(page.library, report);

@@ -5,7 +5,8 @@
  */
 import { chooseEngine, parseEnginePreference } from './app/engine-choice.js';
 import { CustomModelError } from './engine/model-library.js';
-import { deviceReport, initPageEngine } from './engine/page-engine.js';
+import { deviceReport, initPageEngine, setPageEngineOptions } from './engine/page-engine.js';
+import { checkContext } from './app/parameters.js';
 import { registerServiceWorker } from './pwa/register.js';
 import { SettingsStore } from './storage/settings.js';
 
@@ -20,6 +21,9 @@ async function start(): Promise<void> {
   const notices: string[] = [];
   const fromLink = parseEnginePreference(params.get('engine'));
   if (fromLink.error) notices.push(fromLink.error);
+  const context = checkContext(params.get('context'));
+  if (context.problem) notices.push(context.problem);
+  setPageEngineOptions({ contextSize: context.value });
   const [report, saved] = await Promise.all([deviceReport(), settings.enginePreference()]);
   const choice = chooseEngine(fromLink.preference ?? saved ?? 'auto', report.gpu);
   const { library } = initPageEngine(choice.kind);

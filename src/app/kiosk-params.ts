@@ -5,6 +5,7 @@
  */
 import type { EnginePreference } from './engine-choice.js';
 import {
+  checkContext,
   checkEngine,
   checkIdle,
   checkLanguage,
@@ -28,9 +29,11 @@ export interface KioskConfig {
   idleSeconds: number;
   /** The page's language tag, when given. */
   lang?: string;
+  /** Tokens of context to allocate for the model; undefined: the engine's default. */
+  contextSize?: number;
 }
 
-export const KIOSK_PARAMETERS = ['mode', 'model', 'engine', 'from', 'to', 'hud', 'idle', 'lang', 'kiosk'] as const;
+export const KIOSK_PARAMETERS = ['mode', 'model', 'engine', 'from', 'to', 'hud', 'idle', 'lang', 'context', 'kiosk'] as const;
 
 export interface ParsedKiosk {
   config: KioskConfig;
@@ -47,6 +50,7 @@ export function parseKioskParams(params: URLSearchParams): ParsedKiosk {
   const get = (name: string) => params.get(name);
 
   const lang = take(checkLocale(get('lang')));
+  const contextSize = take(checkContext(get('context')));
   const langTarget = lang?.split('-')[0];
   const config: KioskConfig = {
     mode: take(checkMode(get('mode'))),
@@ -58,6 +62,7 @@ export function parseKioskParams(params: URLSearchParams): ParsedKiosk {
     hud: take(checkSwitch('hud', get('hud'), true)),
     idleSeconds: take(checkIdle(get('idle'))),
     ...(lang ? { lang } : {}),
+    ...(contextSize ? { contextSize } : {}),
   };
 
   const unknown = [...new Set(params.keys())].filter((name) => !(KIOSK_PARAMETERS as readonly string[]).includes(name));

@@ -99,6 +99,17 @@ export function checkIdle(raw: string | null, source: ValueSource = 'parameter')
   return checked as Checked<number>;
 }
 
+/** Fewest and most tokens of context a link may ask the engine to allocate. */
+export const CONTEXT_LIMITS = Object.freeze({ min: 256, max: 131_072 });
+
+/**
+ * Tokens of context the engine allocates for a model (`context`): less uses less memory and makes
+ * long conversations drop their oldest exchanges sooner. Unset: the engine's default.
+ */
+export function checkContext(raw: string | null, source: ValueSource = 'parameter'): Checked<number | undefined> {
+  return checkNumber('context', raw, { ...CONTEXT_LIMITS, fallback: undefined, integer: true, unit: ' tokens' }, source);
+}
+
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 const MAX_URL_LENGTH = 2048;
 

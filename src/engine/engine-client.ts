@@ -21,6 +21,8 @@ export interface EngineClientOptions {
   createWorker?: () => Worker;
   /** Waits before retrying a dropped download; their count is the number of retries. */
   retryDelaysMs?: readonly number[];
+  /** Tokens of context to allocate, below the model's own window; default: the model's. */
+  contextSize?: number;
 }
 
 export function createLlmWorker(): Worker {
@@ -57,6 +59,16 @@ export class EngineClient implements ChatEngine {
     this.appConfig = options.appConfig;
     this.createWorker = options.createWorker ?? createLlmWorker;
     this.retryDelaysMs = options.retryDelaysMs ?? DOWNLOAD_RETRY_DELAYS_MS;
+    this.contextSize = options.contextSize;
+  }
+
+  private readonly contextSize?: number;
+
+  /** The context to allocate for a model: the one asked for, never more than the model's own. */
+  private contextFor(modelId: string): number | undefined {
+    const own = this.findRecord(modelId)?.overrides?.context_window_size;
+    if (!this.contextSize) return own;
+    return own ? Math.min(own, this.contextSize) : this.contextSize;
   }
 
   get config(): AppConfig {
@@ -109,7 +121,8 @@ export class EngineClient implements ChatEngine {
           this.store.reportProgress(modelId, eta.update(parseProgressReport(report), performance.now()));
         });
         try {
-          await Promise.race([engine.reload(modelId), pending.promise]);
+          const context = this.contextSize ? this.contextFor(modelId) : undefined;
+          await Promise.race([engine.reload(modelId, context ? { context_window_size: context } : undefined), pending.promise]);
           if (generation !== this.loadGeneration) return false;
           this.store.markReady(modelId);
           return true;
@@ -197,8 +210,7 @@ export class EngineClient implements ChatEngine {
 
   contextWindow(): number | undefined {
     const modelId = this.store.modelId;
-    const record = modelId ? this.findRecord(modelId) : undefined;
-    return record?.overrides?.context_window_size;
+    return modelId ? this.contextFor(modelId) : undefined;
   }
 
   /** Stop a load in progress. Finished weight shards stay cached, so a later load resumes. */

@@ -20,12 +20,26 @@ export interface PageEngine {
 let shared: PageEngine | undefined;
 let choosing: Promise<PageEngine> | undefined;
 
-export function createEngine(kind: EngineKind): PageEngine {
+/** How the page's engine is set up, for every engine it creates (the app sets it from its link). */
+export interface PageEngineOptions {
+  /** Tokens of context to allocate for a model; undefined: the engine's default. */
+  contextSize?: number;
+}
+
+let pageOptions: PageEngineOptions = {};
+
+/** Set before the page's engine is created; an engine that exists keeps what it was created with. */
+export function setPageEngineOptions(options: PageEngineOptions): void {
+  pageOptions = { ...options };
+}
+
+export function createEngine(kind: EngineKind, options: PageEngineOptions = pageOptions): PageEngine {
   const store = new EngineStore(kind);
+  const { contextSize } = options;
   const library =
     kind === 'cpu'
-      ? new CpuModelLibrary(new CpuEngineClient({ store }))
-      : new GpuModelLibrary(new EngineClient({ store, appConfig: appConfigFor(catalog) }));
+      ? new CpuModelLibrary(new CpuEngineClient({ store, ...(contextSize ? { contextSize } : {}) }))
+      : new GpuModelLibrary(new EngineClient({ store, appConfig: appConfigFor(catalog), ...(contextSize ? { contextSize } : {}) }));
   return { store, library, engine: library.engine, recovery: new EngineRecovery(library.engine) };
 }
 

@@ -7,6 +7,7 @@ import type { ChatEngine, ChatTurn } from '../engine/chat-engine.js';
 import { engineError, toEngineError, type EngineError } from '../engine/errors.js';
 import { ThinkingSplitter } from '../chat/thinking.js';
 import { languageByCode } from './languages.js';
+import { translationText } from './translation-text.js';
 
 export interface TranslationPair {
   source: string;
@@ -66,6 +67,7 @@ export class Translator {
 
     const splitter = new ThinkingSplitter();
     let text = '';
+    let pastTheTranslation = false;
     let firstTokenAt: number | undefined;
     try {
       const stream = engine.streamChat({
@@ -81,9 +83,16 @@ export class Translator {
           engine.interrupt();
           continue;
         }
+        if (pastTheTranslation) continue;
         firstTokenAt ??= performance.now();
-        text = splitter.push(event.text).answer;
+        const shown = translationText(splitter.push(event.text).answer, request.source);
+        text = shown.text;
         onProgress({ text, firstTokenAt });
+        if (shown.complete) {
+          // The model has moved on to notes about its translation: nobody reads those on a caption.
+          pastTheTranslation = true;
+          engine.interrupt();
+        }
       }
     } catch (raw) {
       return { text, stale: mine !== this.sequence, error: toEngineError(raw) };

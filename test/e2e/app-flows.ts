@@ -171,3 +171,63 @@ export function pressStopOnceReplyShows(page: Page, chars: number, timeoutMs = 3
     timeoutMs,
   );
 }
+
+export function lastMessageId(page: Page): Promise<string | null> {
+  return page.$$eval('pierce/aperto-chat-message', (messages) => messages.at(-1)?.getAttribute('data-id') ?? null);
+}
+
+/** The last message as a person sees it: still being written, stopped early, its figures. */
+export function replyState(page: Page): Promise<{ streaming: boolean; stopped: boolean; figures: string }> {
+  return page.$$eval('pierce/aperto-chat-message', (messages) => {
+    const last = messages.at(-1)?.shadowRoot;
+    return {
+      streaming: !!last?.querySelector('[aria-busy="true"]'),
+      stopped: !!last?.querySelector('[data-state="stopped"]'),
+      figures: last?.querySelector('[aria-label="Speed figures"]')?.textContent ?? '',
+    };
+  });
+}
+
+/**
+ * Open the chat's settings if they are closed. Scrolled to the middle of the view first: the app's
+ * header stays on top while the page scrolls and would take a click aimed at a button under it.
+ */
+async function openChatSettings(page: Page): Promise<void> {
+  const settingsButton = await waitForElement(page, 'header button[aria-expanded]');
+  await settingsButton.evaluate((b) => b.scrollIntoView({ block: 'center' }));
+  if ((await settingsButton.evaluate((b) => b.getAttribute('aria-expanded'))) !== 'true') await settingsButton.click();
+}
+
+/** Open the chat's settings (if closed) and set a number field, as a person types it. */
+export async function setChatNumber(page: Page, field: 'temperature' | 'maxTokens', value: string): Promise<void> {
+  await openChatSettings(page);
+  const input = await waitForElement(page, `input[type="number"][step="${field === 'temperature' ? '0.05' : '1'}"]`);
+  await input.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await input.click({ clickCount: 3 });
+  await input.type(value);
+  await input.evaluate((el) => el.dispatchEvent(new Event('change', { bubbles: true })));
+}
+
+export function setTemperature(page: Page, value: string): Promise<void> {
+  return setChatNumber(page, 'temperature', value);
+}
+
+/** Replace the conversation's system prompt in the chat's settings. */
+export async function setSystemPrompt(page: Page, text: string): Promise<void> {
+  await openChatSettings(page);
+  const field = await waitForElement(page, 'form[aria-label="Conversation settings"] textarea');
+  await field.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await field.click({ clickCount: 3 });
+  await field.evaluate((el) => ((el as HTMLTextAreaElement).value = ''));
+  await page.keyboard.type(text);
+  await field.evaluate((el) => el.dispatchEvent(new Event('change', { bubbles: true })));
+}
+
+/** Send `text` and wait until its reply is finished (figures shown); returns the reply and its state. */
+export async function askAndWait(page: Page, text: string, timeoutMs = 180_000): Promise<{ reply: string; stopped: boolean; figures: string }> {
+  const before = await messageCount(page);
+  await sendMessage(page, text);
+  await until(() => messageCount(page), (n) => n >= before + 2, 'the question and a reply');
+  const state = await until(() => replyState(page), (s) => !s.streaming && s.figures !== '', 'the reply to finish', timeoutMs);
+  return { reply: await lastReplyText(page), stopped: state.stopped, figures: state.figures };
+}

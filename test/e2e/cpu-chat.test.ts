@@ -5,36 +5,12 @@
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { lastReplyText, pressStopOnceReplyShows, recordReplyFrames, sendMessage } from './app-flows.js';
+import { lastMessageId, lastReplyText, pressStopOnceReplyShows, recordReplyFrames, replyState, sendMessage, setTemperature } from './app-flows.js';
 import { clickButton, launchChromium, recordPageErrors, until, visibleText, waitForElement } from './browser.js';
 
 const appUrl = inject('appUrl');
 // Another origin, like the real hub: downloads must work on a cross-origin isolated page.
 const modelUrl = `${inject('crossOriginHubUrl')}gguf/synthetic.gguf`;
-
-function lastMessageId(page: Page): Promise<string | null> {
-  return page.$$eval('pierce/aperto-chat-message', (messages) => messages.at(-1)?.getAttribute('data-id') ?? null);
-}
-
-function replyState(page: Page): Promise<{ streaming: boolean; stopped: boolean; figures: string }> {
-  return page.$$eval('pierce/aperto-chat-message', (messages) => {
-    const last = messages.at(-1)?.shadowRoot;
-    return {
-      streaming: !!last?.querySelector('[aria-busy="true"]'),
-      stopped: !!last?.querySelector('[data-state="stopped"]'),
-      figures: last?.querySelector('[aria-label="Speed figures"]')?.textContent ?? '',
-    };
-  });
-}
-
-async function setTemperature(page: Page, value: string): Promise<void> {
-  const settingsButton = await waitForElement(page, 'header button[aria-expanded]');
-  if ((await settingsButton.evaluate((b) => b.getAttribute('aria-expanded'))) !== 'true') await settingsButton.click();
-  const input = await waitForElement(page, 'input[type="number"][step="0.05"]');
-  await input.click({ clickCount: 3 });
-  await input.type(value);
-  await input.evaluate((el) => el.dispatchEvent(new Event('change', { bubbles: true })));
-}
 
 describe('chatting with a CPU model, without a GPU', () => {
   let browser: Browser;

@@ -65,7 +65,8 @@ describe('kiosk URL parameters', () => {
     expect(kiosk('lang=sv').config.to).toBe('en'); // not a language the translator offers
   });
 
-  for (const name of ['mode', 'engine', 'from', 'to', 'hud', 'idle', 'lang', 'model']) {
+  const configKey = (name: string) => ({ idle: 'idleSeconds', context: 'contextSize' })[name] ?? name;
+  for (const name of ['mode', 'engine', 'from', 'to', 'hud', 'idle', 'lang', 'model', 'context']) {
     it(`rejects every bad value of “${name}” with a message naming it, and falls back`, () => {
       const defaults = kiosk('').config;
       for (const value of BAD_VALUES) {
@@ -76,12 +77,20 @@ describe('kiosk URL parameters', () => {
         expect(problems[0]).toContain(`“${name}”`);
         expect(problems[0]).toMatch(/Allowed: .+\. Using .+\.$/);
         expect(problems[0].length).toBeLessThan(400);
-        expect((config as unknown as Record<string, unknown>)[name === 'idle' ? 'idleSeconds' : name]).toEqual(
-          (defaults as unknown as Record<string, unknown>)[name === 'idle' ? 'idleSeconds' : name],
+        expect((config as unknown as Record<string, unknown>)[configKey(name)]).toEqual(
+          (defaults as unknown as Record<string, unknown>)[configKey(name)],
         );
       }
     });
   }
+
+  it('takes a context size in tokens, within what engines can allocate', () => {
+    expect(kiosk('context=512').config.contextSize).toBe(512);
+    expect(kiosk('').config.contextSize).toBeUndefined();
+    expect(kiosk('context=100').problems).toEqual([
+      'The link’s “context” parameter is “100”, which is not allowed. Allowed: a whole number from 256 to 131072 tokens. Using the default.',
+    ]);
+  });
 
   it('names unknown parameters and ignores them', () => {
     const { problems } = kiosk('mdoe=chat&kiosk');

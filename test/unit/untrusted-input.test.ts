@@ -76,7 +76,7 @@ function expectExplained(message: string | undefined): void {
 describe('untrusted input (fuzzed, ' + VALUES.length + ' values per door)', () => {
   it('kiosk URL parameters: never throw; every rejection names the parameter', () => {
     for (const value of VALUES) {
-      for (const name of ['mode', 'model', 'engine', 'from', 'to', 'hud', 'idle', 'lang']) {
+      for (const name of ['mode', 'model', 'engine', 'from', 'to', 'hud', 'idle', 'lang', 'context']) {
         const { problems } = parseKioskParams(new URLSearchParams([[name, value]]));
         for (const problem of problems) {
           expectExplained(problem);
