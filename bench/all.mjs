@@ -11,6 +11,7 @@ const BENCHES = [
   ['CPU engine paths (synthetic model)', 'cpu.mjs'],
   ['erasure (scripted)', 'erasure.mjs'],
   ['pipeline overhead', 'pipeline-overhead.mjs'],
+  ['real model: native llama.cpp / wllama / app, erasure, chrF (SmolLM2-135M)', 'real-model.mjs'],
 ];
 
 const failed = [];

@@ -4,13 +4,11 @@
  * engine client, the chat session, <aperto-chat> rendering every token to the screen).
  */
 import { Wllama } from '@wllama/wllama/esm/index.js';
-import '../src/elements/chat/chat.define.js';
-import type { ApertoChat } from '../src/elements/chat/chat.js';
+import { mountChat, replyOnScreen } from './chat-on-screen.js';
 import { CpuEngineClient } from '../src/engine/cpu/cpu-engine-client.js';
 import { defaultThreadCount, wllamaAssets } from '../src/engine/cpu/wllama-assets.js';
 import { CpuModelLibrary } from '../src/engine/cpu/cpu-library.js';
 import { EngineStore } from '../src/engine/store.js';
-import { ConversationStore } from '../src/storage/conversations.js';
 
 const MODEL_URL = new URL('/hub/gguf/synthetic.gguf', location.href).href;
 const PROMPT = 'Tell me a story.';
@@ -59,38 +57,14 @@ window.benchDirect = async (maxTokens) => {
 const store = new EngineStore('cpu');
 const library = new CpuModelLibrary(new CpuEngineClient({ store }));
 const entry = library.addCustom({ url: MODEL_URL });
-// The engine is given before the element is connected: a connected element with no engine of its
-// own leases the page's engine, which would then replace this one.
-const chat = document.createElement('aperto-chat') as ApertoChat;
-chat.engine = library.engine;
-chat.storage = new ConversationStore(`aperto-cpu-bench-${Date.now()}`, 'conversations');
-chat.noHistory = true;
-chat.style.setProperty('--aperto-chat-height', '600px');
-document.body.append(chat);
+const chat = mountChat(library.engine, 'aperto-cpu-bench');
 window.benchReady = library.engine.load(entry.id).then((ok) => {
   if (!ok) throw new Error(JSON.stringify(store.state));
 });
 
 window.benchApp = async (maxTokens) => {
   await window.benchReady;
-  const session = chat.session!;
-  await session.newChat();
-  await session.updateSettings({ maxTokens, temperature: 0, systemPrompt: '' });
-  // Time from the first token on screen to the last token on screen, as a person sees it.
-  let first = 0;
-  let last = 0;
-  const onDelta = () =>
-    requestAnimationFrame(() => {
-      last = performance.now();
-      first ||= last;
-    });
-  session.addEventListener('delta', onDelta);
-  await session.send(PROMPT);
-  await chat.updateComplete;
-  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-  session.removeEventListener('delta', onDelta);
-  const reply = session.conversation.messages.at(-1)!;
-  if (reply.status !== 'complete') throw new Error(`The app's reply ended "${reply.status}": ${reply.error ?? ''}`);
+  const { reply, firstPaintMs, lastPaintMs } = await replyOnScreen(chat, PROMPT, maxTokens);
   const tokens = reply.figures?.completionTokens ?? 0;
-  return { tokens, tokensPerSecond: ((tokens - 1) * 1000) / (last - first) };
+  return { tokens, tokensPerSecond: ((tokens - 1) * 1000) / (lastPaintMs - firstPaintMs) };
 };

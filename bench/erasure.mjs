@@ -12,26 +12,12 @@
  */
 import { fileURLToPath } from 'node:url';
 import { runnerImport } from 'vite';
+import { finalText, partials } from './erasure-scenario.mjs';
 import { BenchReport } from './report.mjs';
 
 const policyPath = fileURLToPath(new URL('../src/translate/commit-policy.ts', import.meta.url));
 const { module: policy } = await runnerImport(policyPath, { configFile: false, logLevel: 'silent' });
 const { LocalAgreement, TranslationCommitter, captionTokens, normalizedErasure } = policy;
-
-const partials = [
-  'So the',
-  'So the meeting on',
-  'So the meeting on Thirsty has',
-  'So the meeting on Thursday has been moved',
-  'So the meeting on Thursday has been moved to Friday',
-  'So the meeting on Thursday has been moved to Friday after',
-  'So the meeting on Thursday has been moved to Friday afternoon.',
-  'So the meeting on Thursday has been moved to Friday afternoon. Could you let the other',
-  'So, the meeting on Thursday has been moved to Friday afternoon. Could you let the others know',
-  'So, the meeting on Thursday has been moved to Friday afternoon. Could you let the others know before the end',
-];
-const finalText =
-  'So the meeting on Thursday has been moved to Friday afternoon. Could you let the others know before the end of the day?';
 
 /** What the translator answers for each committed source text. */
 const spanish = new Map([
