@@ -22,7 +22,20 @@ export async function pressLoad(page: Page): Promise<void> {
   await (await waitForElement(page, 'a[href="#/models"]')).click();
   await waitForElement(page, 'aperto-model-card[highlighted]');
   await clickButton(page, /^Load synthetic/);
-  await until(() => visibleText(page), (text) => text.includes('is loaded and ready'), 'the model to be ready');
+  await modelReady(page);
+}
+
+/**
+ * Wait until the status says the model is ready. If it never does, the error carries what the
+ * screen showed (load phase, progress, any message), so a rare hang says where it stopped.
+ */
+export async function modelReady(page: Page, timeoutMs = 60_000): Promise<void> {
+  try {
+    await until(() => visibleText(page), (text) => text.includes('is loaded and ready'), 'the model to be ready', timeoutMs);
+  } catch (error) {
+    const screen = await visibleText(page).catch((reason) => `(could not read the screen: ${String(reason)})`);
+    throw new Error(`${(error as Error).message}. On screen: ${screen.slice(0, 1500)}`);
+  }
 }
 
 /** The answer text of the last message on screen (its thinking part left out). */

@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { lastMessageId, lastReplyText, pressStopOnceReplyShows, recordReplyFrames, replyState, sendMessage, setTemperature } from './app-flows.js';
+import { lastMessageId, lastReplyText, modelReady, pressStopOnceReplyShows, recordReplyFrames, replyState, sendMessage, setTemperature } from './app-flows.js';
 import { clickButton, launchChromium, recordPageErrors, until, visibleText, waitForElement } from './browser.js';
 
 const appUrl = inject('appUrl');
@@ -37,7 +37,7 @@ describe('chatting with a CPU model, without a GPU', () => {
     }, 50);
 
     await load!.click();
-    await until(() => visibleText(page), (text) => text.includes('is loaded and ready'), 'the model to be ready');
+    await modelReady(page);
     clearInterval(watching);
 
     expect(seen.some((text) => /Downloading weights/.test(text) && /\d+ %/.test(text))).toBe(true);
@@ -115,7 +115,7 @@ describe('chatting with a CPU model, without a GPU', () => {
     await waitForElement(page, 'aperto-model-card[highlighted]');
 
     await clickButton(page, /^Load synthetic/);
-    await until(() => visibleText(page), (text) => text.includes('is loaded and ready'), 'the model to be ready');
+    await modelReady(page);
 
     expect(await downloads()).toBe(before);
   });

@@ -4,7 +4,8 @@
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { clickButton, launchChromium, recordPageErrors, until, visibleText, waitForElement } from './browser.js';
+import { modelReady } from './app-flows.js';
+import { clickButton, launchChromium, recordPageErrors, until, waitForElement } from './browser.js';
 
 const appUrl = inject('appUrl');
 const modelUrl = `${appUrl}hub/gguf/synthetic.gguf`;
@@ -24,7 +25,7 @@ describe('translating typed text with a CPU model, without a GPU', () => {
     await page.goto(`${appUrl}?model=${encodeURIComponent(modelUrl)}#/models`);
     await waitForElement(page, 'aperto-model-card[highlighted]');
     await clickButton(page, /^Load synthetic/);
-    await until(() => visibleText(page), (text) => text.includes('is loaded and ready'), 'the model');
+    await modelReady(page);
 
     await page.click('pierce/a[href="#/translate"]');
     await waitForElement(page, 'textarea[aria-label="Text to translate"]');

@@ -21,6 +21,7 @@ import {
   lastMessageId,
   lastReplyText,
   messageCount,
+  modelReady,
   pressStopOnceReplyShows,
   replyState,
   setChatNumber,
@@ -49,11 +50,7 @@ async function downloadsOfTheModel(page: Page): Promise<number> {
 async function loadLinkedCard(page: Page): Promise<void> {
   const card = await waitForElement(page, 'aperto-model-card[highlighted]');
   await (await card.$('pierce/button.primary'))!.click();
-  try {
-    await until(() => visibleText(page), (text) => text.includes('is loaded and ready'), 'the model to be ready', 120_000);
-  } catch (error) {
-    throw new Error(`${(error as Error).message}. On screen: ${(await visibleText(page)).slice(0, 1500)}`);
-  }
+  await modelReady(page, 120_000);
 }
 
 async function newChat(page: Page): Promise<void> {

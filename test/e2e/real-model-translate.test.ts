@@ -10,6 +10,7 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TEST_MODEL_HUB_FILE } from '../support/test-model.mjs';
+import { modelReady } from './app-flows.js';
 import { launchChromium, recordPageErrors, until, visibleText, waitForElement } from './browser.js';
 
 const appUrl = inject('appUrl');
@@ -36,7 +37,7 @@ describe('translating typed text with a real model (SmolLM2-135M-Instruct)', { t
     await page.goto(`${appUrl}?model=${encodeURIComponent(modelUrl)}#/models`);
     const card = await waitForElement(page, 'aperto-model-card[highlighted]');
     await (await card.$('pierce/button.primary'))!.click();
-    await until(() => visibleText(page), (text) => text.includes('is loaded and ready'), 'the model to be ready', 120_000);
+    await modelReady(page, 120_000);
     await page.click('pierce/a[href="#/translate"]');
     await waitForElement(page, 'textarea[aria-label="Text to translate"]');
     await page.select('pierce/select[aria-label="From"]', 'en');
