@@ -27,12 +27,24 @@ export function defaultThreadCount(): number {
   return Math.max(1, Math.min(8, cores <= 4 ? cores - 1 : Math.floor(cores / 2)));
 }
 
-/** wllama's build needs WebAssembly 64-bit memory; without it the module cannot even compile. */
+let memory64: boolean | undefined;
+
+/**
+ * wllama's build needs WebAssembly 64-bit memory; without it the module cannot even compile.
+ * Probed once per page: V8 reserves about 16 GB of address space for every 64-bit memory, even a
+ * one-page one, until it is garbage-collected. Probing on every model card's render used to exhaust
+ * the tab's address space (60 probes are enough), and the model's own memory then failed with
+ * "WebAssembly.Memory(): could not allocate memory" — a load failing now and then, depending on
+ * when the garbage collector last ran.
+ */
 export function supportsWasmMemory64(): boolean {
-  try {
-    new WebAssembly.Memory({ address: 'i64', initial: 1n } as unknown as WebAssembly.MemoryDescriptor);
-    return true;
-  } catch {
-    return false;
+  if (memory64 === undefined) {
+    try {
+      new WebAssembly.Memory({ address: 'i64', initial: 1n, maximum: 1n } as unknown as WebAssembly.MemoryDescriptor);
+      memory64 = true;
+    } catch {
+      memory64 = false;
+    }
   }
+  return memory64;
 }
