@@ -33,6 +33,8 @@ if (!testModelPresent()) {
 }
 
 const report = new BenchReport('realModelSmolLM2');
+/** What results.json keeps beside the figures: sample translations and the re-translations as they arrived. */
+const extra = {};
 const bench = await openBench();
 const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : String(n));
 try {
@@ -105,11 +107,11 @@ try {
   const speech = new policy.LocalAgreement();
   const committer = new policy.TranslationCommitter();
   const arrivals = [];
-  const translate = (source) => page.evaluate((s, to) => window.realTranslate(s, to), source, 'es');
+  const translate = (source, to) => page.evaluate((s, t) => window.realTranslate(s, t), source, to);
   let committedSource = '';
   const requestTranslation = async (source, endOfSpeech = false) => {
     const seq = committer.request(source, { endOfSpeech });
-    const text = await translate(source);
+    const text = await translate(source, 'es');
     arrivals.push(text);
     committer.apply(seq, text);
   };
@@ -129,7 +131,7 @@ try {
   console.log(`| ${policy.captionTokens(finalText).length}-token English → Spanish, SmolLM2-135M | ${arrivals.length} | ${fmt(rawErasure, 3)} | ${fmt(committedErasure, 3)} |`);
   console.log(`committed translation: "${committer.committed}"`);
   console.log(`translations as they arrived: ${arrivals.map((text) => JSON.stringify(text)).join(' → ')}`);
-  report.erasureArrivals = arrivals;
+  extra.erasureArrivals = arrivals;
 
   // chrF of the app's translator with this model on 20 sentences written for this project.
   console.log(`\n| chrF (0–100) of SmolLM2-135M through the app's translator, ${TRANSLATION_SET.length} sentences | chrF |`);
@@ -137,7 +139,7 @@ try {
   const samples = {};
   for (const [code, name] of LANGUAGES) {
     const hypotheses = [];
-    for (const sentence of TRANSLATION_SET) hypotheses.push(await page.evaluate((s, to) => window.realTranslate(s, to), sentence.en, code));
+    for (const sentence of TRANSLATION_SET) hypotheses.push(await translate(sentence.en, code));
     const score = report.figure(`chrF.en-${code}`, corpusChrF(hypotheses, TRANSLATION_SET.map((sentence) => sentence[code])));
     samples[code] = hypotheses.slice(0, 3).map((hypothesis, i) => ({ source: TRANSLATION_SET[i].en, hypothesis, reference: TRANSLATION_SET[i][code] }));
     console.log(`| English → ${name} | ${fmt(score, 1)} |`);
@@ -145,8 +147,8 @@ try {
   for (const [code] of LANGUAGES) {
     for (const sample of samples[code]) console.log(`  ${code}: "${sample.source}" → "${sample.hypothesis}" (reference: "${sample.reference}")`);
   }
-  report.samples = samples;
+  extra.samples = samples;
 } finally {
   await bench.close();
-  report.finish({ rounds: ROUNDS, model: `${TEST_MODEL.file} (${TEST_MODEL.package} ${TEST_MODEL.version})`, prompt: DEFAULT_PROMPT, maxTokens: DEFAULT_MAX_TOKENS, samples: report.samples, erasureArrivals: report.erasureArrivals });
+  report.finish({ rounds: ROUNDS, model: `${TEST_MODEL.file} (${TEST_MODEL.package} ${TEST_MODEL.version})`, prompt: DEFAULT_PROMPT, maxTokens: DEFAULT_MAX_TOKENS, ...extra });
 }

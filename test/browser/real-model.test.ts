@@ -13,7 +13,7 @@ import { expect } from '@open-wc/testing';
 import type { ChatRequest, ChatUsage } from '../../src/engine/chat-engine.js';
 import { CpuEngineClient, type CpuModel } from '../../src/engine/cpu/cpu-engine-client.js';
 import { EngineStore } from '../../src/engine/store.js';
-import { TEST_MODEL, TEST_MODEL_HUB_FILE } from '../support/test-model.mjs';
+import { TEST_MODEL, TEST_MODEL_HUB_FILE, TEMPLATE_TOKENS } from '../support/test-model.mjs';
 
 const SMOLLM2: CpuModel = {
   id: 'smollm2-135m-instruct-q4_1',
@@ -22,8 +22,6 @@ const SMOLLM2: CpuModel = {
   sizeBytes: TEST_MODEL.bytes,
 };
 
-/** SmolLM2's ChatML markers and end of text: the model's business, never the reader's. */
-const TEMPLATE_TOKENS = ['<|im_start|>', '<|im_end|>', '<|endoftext|>'];
 
 interface Reply {
   text: string;

@@ -25,6 +25,13 @@ export async function pressLoad(page: Page): Promise<void> {
   await modelReady(page);
 }
 
+/** Press Load on the card the link points at, and wait until the model is ready. */
+export async function loadLinkedCard(page: Page, timeoutMs = 60_000): Promise<void> {
+  const card = await waitForElement(page, 'aperto-model-card[highlighted]');
+  await (await card.$('pierce/button.primary'))!.click();
+  await modelReady(page, timeoutMs);
+}
+
 /**
  * Wait until the status says the model is ready. If it never does, the error carries what the
  * screen showed (load phase, progress, any message), so a rare hang says where it stopped.

@@ -15,13 +15,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { TEST_MODEL_HUB_FILE } from '../support/test-model.mjs';
+import { TEST_MODEL_HUB_FILE, TEMPLATE_TOKENS } from '../support/test-model.mjs';
 import {
   askAndWait,
   lastMessageId,
   lastReplyText,
+  loadLinkedCard,
   messageCount,
-  modelReady,
   pressStopOnceReplyShows,
   replyState,
   setChatNumber,
@@ -34,8 +34,6 @@ import { clickButton, launchChromium, recordPageErrors, until, visibleText, wait
 const appUrl = inject('appUrl');
 const hubUrl = inject('crossOriginHubUrl');
 const modelUrl = `${hubUrl}gguf/${TEST_MODEL_HUB_FILE}`;
-/** SmolLM2's ChatML markers and end of text: the model's business, never the reader's. */
-const TEMPLATE_TOKENS = ['<|im_start|>', '<|im_end|>', '<|endoftext|>'];
 const DEFAULT_MAX_TOKENS = 1024;
 
 const tokensIn = (figures: string) => Number(/(\d+) tokens/.exec(figures)?.[1]);
@@ -44,13 +42,6 @@ const withoutTemplateTokens = (text: string) => TEMPLATE_TOKENS.filter((token) =
 async function downloadsOfTheModel(page: Page): Promise<number> {
   const log: string[] = await page.evaluate(async (url) => (await fetch(url)).json(), `${hubUrl}__log`);
   return log.filter((line) => line === `GET /hub/gguf/${TEST_MODEL_HUB_FILE}`).length;
-}
-
-/** Press Load on the card the link points at, and wait until the model is ready (saying what is on screen if not). */
-async function loadLinkedCard(page: Page): Promise<void> {
-  const card = await waitForElement(page, 'aperto-model-card[highlighted]');
-  await (await card.$('pierce/button.primary'))!.click();
-  await modelReady(page, 120_000);
 }
 
 async function newChat(page: Page): Promise<void> {
@@ -101,7 +92,7 @@ describe('a real model (SmolLM2-135M-Instruct) answering through the app', { tim
     expect(res.ok, `the hub serves the real model (run \`npm run fetch-test-model\`): HTTP ${res.status}`).toBe(true);
 
     await page.goto(`${appUrl}?model=${encodeURIComponent(modelUrl)}&context=512#/models`);
-    await loadLinkedCard(page);
+    await loadLinkedCard(page, 120_000);
 
     expect(await visibleText(page)).toContain('State: ready');
   });
@@ -240,7 +231,7 @@ describe('a real model (SmolLM2-135M-Instruct) answering through the app', { tim
     expect(await lastReplyText(page)).toBe(before);
 
     await page.click('pierce/a[href="#/models"]');
-    await loadLinkedCard(page);
+    await loadLinkedCard(page, 120_000);
 
     expect(await downloadsOfTheModel(page)).toBe(downloads);
     expect(errors).toEqual([]);

@@ -9,14 +9,13 @@
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { TEST_MODEL_HUB_FILE } from '../support/test-model.mjs';
-import { modelReady } from './app-flows.js';
+import { TEST_MODEL_HUB_FILE, TEMPLATE_TOKENS } from '../support/test-model.mjs';
+import { loadLinkedCard } from './app-flows.js';
 import { launchChromium, recordPageErrors, until, visibleText, waitForElement } from './browser.js';
 
 const appUrl = inject('appUrl');
 const modelUrl = `${inject('crossOriginHubUrl')}gguf/${TEST_MODEL_HUB_FILE}`;
 const SOURCE = 'The cat is on the table.';
-const TEMPLATE_TOKENS = ['<|im_start|>', '<|im_end|>', '<|endoftext|>'];
 /** What a caption that is only the translation never starts with. */
 const CHATTER = /^(?:sure|certainly|of course|here(?:'s| is)|the translation|translation|traduction|traducción|traduzione|french|italian|spanish)\b/i;
 
@@ -35,9 +34,7 @@ describe('translating typed text with a real model (SmolLM2-135M-Instruct)', { t
     await page.setViewport({ width: 1280, height: 900 });
     errors = recordPageErrors(page);
     await page.goto(`${appUrl}?model=${encodeURIComponent(modelUrl)}#/models`);
-    const card = await waitForElement(page, 'aperto-model-card[highlighted]');
-    await (await card.$('pierce/button.primary'))!.click();
-    await modelReady(page, 120_000);
+    await loadLinkedCard(page, 120_000);
     await page.click('pierce/a[href="#/translate"]');
     await waitForElement(page, 'textarea[aria-label="Text to translate"]');
     await page.select('pierce/select[aria-label="From"]', 'en');

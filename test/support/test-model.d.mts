@@ -9,6 +9,7 @@ export declare const TEST_MODEL: Readonly<{
   member: string;
 }>;
 export declare const TEST_MODEL_HUB_FILE: string;
+export declare const TEMPLATE_TOKENS: readonly string[];
 /** Node only, like the functions below. */
 export declare function testModelDir(): string;
 export declare function testModelPath(): string;

