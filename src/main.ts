@@ -48,7 +48,13 @@ async function start(): Promise<void> {
         const input = { url: modelParam, libraryUrl: params.get('model_lib') ?? undefined };
         const entry = library.addCustom(input);
         linkedModel = entry.id;
-        const saved = { engine: library.kind, url: entry.modelUrl, ...(entry.libraryUrl ? { libraryUrl: entry.libraryUrl } : {}) };
+        const saved = {
+          engine: library.kind,
+          url: entry.modelUrl,
+          ...(entry.libraryUrl ? { libraryUrl: entry.libraryUrl } : {}),
+          // A model added before keeps the context window chosen for it.
+          ...(entry.engine === 'webgpu' ? { contextWindow: entry.contextWindow } : {}),
+        };
         await settings.addCustomModel(saved).catch(() => undefined);
       } catch (error) {
         const why = error instanceof CustomModelError ? error.message : String(error);

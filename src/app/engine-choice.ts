@@ -1,6 +1,7 @@
 /** Which engine runs models on this page: asked for in the URL or settings, or chosen by the device. */
 import type { GpuCapabilities, GpuUnavailable } from '../engine/device.js';
 import type { EngineKind } from '../engine/store.js';
+import { hardLimitProblem } from '../engine/webgpu-limits.js';
 
 export type EnginePreference = 'auto' | EngineKind;
 export const ENGINE_PREFERENCES: readonly EnginePreference[] = ['auto', 'webgpu', 'cpu'];
@@ -27,9 +28,19 @@ export interface EngineChoice {
 }
 
 export function chooseEngine(preference: EnginePreference, gpu: GpuCapabilities | GpuUnavailable): EngineChoice {
-  if (preference === 'webgpu') return { kind: 'webgpu', reason: 'GPU engine, as chosen.' };
+  // An adapter below web-llm's minimum limits exists, but web-llm cannot create its device on it.
+  const problem = gpu.available ? hardLimitProblem(gpu) : undefined;
+  if (preference === 'webgpu') {
+    return problem
+      ? { kind: 'webgpu', reason: `GPU engine, as chosen, but it will likely fail to start. ${problem}` }
+      : { kind: 'webgpu', reason: 'GPU engine, as chosen.' };
+  }
   if (preference === 'cpu') return { kind: 'cpu', reason: 'CPU engine, as chosen.' };
-  return gpu.available
-    ? { kind: 'webgpu', reason: 'GPU engine: this browser offers WebGPU.' }
-    : { kind: 'cpu', reason: 'CPU engine: WebGPU is not usable in this browser, so models run on the processor (slower).' };
+  if (!gpu.available) {
+    return { kind: 'cpu', reason: 'CPU engine: WebGPU is not usable in this browser, so models run on the processor (slower).' };
+  }
+  if (problem) {
+    return { kind: 'cpu', reason: `CPU engine: this GPU is below what the GPU engine needs. ${problem}` };
+  }
+  return { kind: 'webgpu', reason: 'GPU engine: this browser offers WebGPU.' };
 }

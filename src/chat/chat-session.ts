@@ -18,7 +18,7 @@ import {
   type ConversationSettings,
 } from './conversation.js';
 import { buildPrompt, countTurns } from './prompt.js';
-import { ThinkingSplitter } from './thinking.js';
+import { supportsThinkingSwitch, ThinkingSplitter } from './thinking.js';
 
 /** While streaming, the conversation is saved at most this often, so closing the tab loses little. */
 const SAVE_EVERY_MS = 500;
@@ -29,10 +29,7 @@ export class ChatDeltaEvent extends Event {
   }
 }
 
-/** Qwen3 models take a thinking switch (`enable_thinking`); others reason or not on their own. */
-export function supportsThinkingSwitch(modelId: string | undefined): boolean {
-  return !!modelId && /^Qwen3(\.5)?-/i.test(modelId);
-}
+export { supportsThinkingSwitch };
 
 export class ChatSession extends EventTarget {
   conversation: Conversation = newConversation();
@@ -42,6 +39,8 @@ export class ChatSession extends EventTarget {
   /** A message for the person that is not part of the conversation (a save failure, an import error). */
   notice = '';
   private stopRequested = false;
+  /** Stops this session's reply only (never another caller's request to the same engine). */
+  private replyStop?: AbortController;
   private lastSave = 0;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -81,7 +80,7 @@ export class ChatSession extends EventTarget {
   stop(): void {
     if (!this.busy) return;
     this.stopRequested = true;
-    this.engine.interrupt();
+    this.replyStop?.abort();
   }
 
   /** Replace the last reply with a new one. */
@@ -180,6 +179,8 @@ export class ChatSession extends EventTarget {
     conversation.messages.push(reply);
     this.streaming = reply;
     this.stopRequested = false;
+    const replyStop = (this.replyStop = new AbortController());
+    let stoppedEarly = false;
     this.changed();
 
     const { settings } = conversation;
@@ -196,6 +197,7 @@ export class ChatSession extends EventTarget {
           temperature: settings.temperature,
           topP: settings.topP,
           maxTokens: settings.maxTokens,
+          signal: replyStop.signal,
           ...(supportsThinkingSwitch(modelId) ? { enableThinking: settings.thinking } : {}),
         });
         for await (const event of stream) {
@@ -214,6 +216,9 @@ export class ChatSession extends EventTarget {
             };
             this.dispatchEvent(new ChatDeltaEvent(reply));
             this.saveSoon();
+          } else if (event.type === 'stopped') {
+            // By Stop, or by the engine (another model loaded, this one deleted): not complete.
+            stoppedEarly = true;
           } else {
             const u = event.usage;
             reply.figures = {
@@ -226,7 +231,7 @@ export class ChatSession extends EventTarget {
             };
           }
         }
-        reply.status = this.stopRequested ? 'stopped' : 'complete';
+        reply.status = this.stopRequested || stoppedEarly ? 'stopped' : 'complete';
         break;
       } catch (raw_) {
         const error = toEngineError(raw_);
@@ -242,6 +247,7 @@ export class ChatSession extends EventTarget {
         break;
       }
     }
+    if (this.replyStop === replyStop) this.replyStop = undefined;
     if (dropTurns) reply.droppedTurns = dropTurns;
     // While streaming, the reply is mutated in place (cheap per token); the finished one is a new
     // object so views that compare by identity see the final status and figures.

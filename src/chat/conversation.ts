@@ -10,6 +10,22 @@ export interface ReplyFigures {
   promptTokens?: number;
 }
 
+const FIGURE_KEYS = ['timeToFirstTokenMs', 'prefillTokensPerSecond', 'decodeTokensPerSecond', 'completionTokens', 'promptTokens'] as const;
+
+/**
+ * The figures that are real numbers. web-llm reports the decode speed as NaN when Stop comes during
+ * prefill or a reply is one token long; such a figure says nothing, so it is left out rather than
+ * shown as "NaN tok/s" or exported as `null`.
+ */
+export function finiteFigures(figures: ReplyFigures): ReplyFigures {
+  const kept: ReplyFigures = {};
+  for (const key of FIGURE_KEYS) {
+    const value = figures[key];
+    if (typeof value === 'number' && Number.isFinite(value)) kept[key] = value;
+  }
+  return kept;
+}
+
 export interface ChatMessage {
   id: string;
   role: 'user' | 'assistant';
@@ -88,7 +104,13 @@ export function toMarkdown(conversation: Conversation): string {
 export const EXPORT_FORMAT = 'aperto.conversation';
 
 export function toExportJson(conversation: Conversation): string {
-  return JSON.stringify({ format: EXPORT_FORMAT, version: 1, exportedAt: new Date().toISOString(), conversation }, null, 2);
+  // JSON has no NaN: left in, a figure would be written as null.
+  const messages = conversation.messages.map((m) => (m.figures ? { ...m, figures: finiteFigures(m.figures) } : m));
+  return JSON.stringify(
+    { format: EXPORT_FORMAT, version: 1, exportedAt: new Date().toISOString(), conversation: { ...conversation, messages } },
+    null,
+    2,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -125,8 +147,12 @@ function optionalFigures(value: unknown, where: string): ReplyFigures | undefine
   if (value === undefined) return undefined;
   if (!isObject(value)) throw new ImportError(`${where} must be an object.`);
   const figures: ReplyFigures = {};
-  for (const key of ['timeToFirstTokenMs', 'prefillTokensPerSecond', 'decodeTokensPerSecond', 'completionTokens', 'promptTokens'] as const) {
-    if (value[key] !== undefined) figures[key] = number(value[key], `${where}.${key}`, 0, 1e9);
+  for (const key of FIGURE_KEYS) {
+    const figure = value[key];
+    // A speed web-llm could not measure (NaN) reaches the file as null, from older exports, or as
+    // Infinity from an overlong literal: no figure, not a broken file. Anything else is checked.
+    if (figure === undefined || figure === null || (typeof figure === 'number' && !Number.isFinite(figure))) continue;
+    figures[key] = number(figure, `${where}.${key}`, 0, 1e9);
   }
   return figures;
 }

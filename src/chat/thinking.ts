@@ -83,3 +83,12 @@ export class ThinkingSplitter {
     return split;
   }
 }
+
+/**
+ * Qwen3 models take a thinking switch (`enable_thinking`); others reason or not on their own. Sent
+ * to any other model, web-llm injects an empty think block into its prompt (Llama, Gemma, Phi,
+ * Mistral), so the switch is only ever sent where it exists.
+ */
+export function supportsThinkingSwitch(modelId: string | undefined): boolean {
+  return !!modelId && /^Qwen3(\.5)?-/i.test(modelId);
+}

@@ -7,6 +7,14 @@
 import type { ModelRecord } from '@mlc-ai/web-llm';
 import type { GpuCapabilities, GpuUnavailable } from './device.js';
 import type { EngineKind } from './store.js';
+import {
+  deviceLimitsWebLlmRequests,
+  hardLimitProblem,
+  sizeInMB,
+  WEB_LLM_PREFERRED_BYTES,
+  type WebGpuLimits,
+  type WebLlmDeviceLimits,
+} from './webgpu-limits.js';
 
 export interface Curation {
   /** Matched against the model id. */
@@ -153,34 +161,67 @@ export function buildCatalog(records: readonly ModelRecord[], curation: readonly
 
 export type Fit =
   | { fits: true; warning?: string }
-  | { fits: false; verdict: 'needs-feature' | 'too-large' | 'no-webgpu'; reason: string };
+  | { fits: false; verdict: 'needs-feature' | 'too-large' | 'no-webgpu' | 'gpu-too-limited'; reason: string };
 
 export interface MemoryBudget {
   megabytes: number;
+  /**
+   * Models above this but within `megabytes` fit with a warning: the device only said it has at
+   * least so much memory, so they may or may not fit.
+   */
+  certainMegabytes?: number;
   /** How the figure was arrived at, shown next to "too large" so the verdict can be judged. */
   basis: string;
 }
 
+/** No consumer GPU a browser runs on holds more; the budget when nothing smaller is known. */
+const BROWSER_GPU_CEILING_MB = 16 * 1024;
+/** Of the RAM a device reports, what a model may take and leave the system and browser room. */
+const SHARE_OF_DEVICE_MEMORY = 0.6;
+/**
+ * Chromium rounds `deviceMemory` to a power of two and caps it: at 8 for years, so 8 means "8 GB
+ * or more" (Chromium 156 on a larger machine reported 16, so the cap can be higher).
+ */
+const DEVICE_MEMORY_CAP_GB = 8;
+
 /**
  * WebGPU does not tell how much memory a GPU has. We budget from what the browser does tell:
  * software adapters share system memory and are slow, so they get little; `deviceMemory` (RAM in
- * GB, capped at 8 by Chromium) bounds phones and small laptops; otherwise we assume a desktop-class
+ * GB, rounded and capped by Chromium) bounds phones and small laptops; otherwise we assume a desktop-class
  * GPU and only rule out what no consumer browser GPU holds.
+ *
+ * A reported 8 or more is taken as a lower bound, not a measurement, since it may be the cap: the
+ * device may have 8 GB shared with an integrated GPU, or 64 GB and a discrete card. So 60 % of the
+ * reported figure fits without comment, anything up to the 16 GB ceiling fits with a warning, and
+ * only what is above the ceiling is too large. (Refusing above 60 % of 8 GB would hide every 7-8B
+ * model from desktops with a 12-24 GB GPU, which run them well.) Without `deviceMemory` (Firefox, Safari) nothing is
+ * known, and we keep to the ceiling alone rather than warn about every model.
  */
 export function memoryBudget(gpu: GpuCapabilities, deviceMemoryGB?: number): MemoryBudget {
   if (gpu.isFallbackAdapter) {
     const mb = Math.min(4096, ((deviceMemoryGB ?? 8) * 1024) / 2);
     return { megabytes: mb, basis: `a software (CPU) GPU adapter; budget ${Math.round(mb / 1024)} GB` };
   }
-  if (deviceMemoryGB !== undefined && deviceMemoryGB < 8) {
-    const mb = Math.round(deviceMemoryGB * 1024 * 0.6);
+  if (deviceMemoryGB !== undefined && deviceMemoryGB < DEVICE_MEMORY_CAP_GB) {
+    const mb = Math.round(deviceMemoryGB * 1024 * SHARE_OF_DEVICE_MEMORY);
     return { megabytes: mb, basis: `${deviceMemoryGB} GB of device memory reported; budget 60 %` };
   }
-  return { megabytes: 16 * 1024, basis: 'assumed at most 16 GB of GPU memory for a browser' };
+  if (deviceMemoryGB !== undefined) {
+    const certain = Math.round(deviceMemoryGB * 1024 * SHARE_OF_DEVICE_MEMORY);
+    return {
+      megabytes: BROWSER_GPU_CEILING_MB,
+      ...(certain < BROWSER_GPU_CEILING_MB ? { certainMegabytes: certain } : {}),
+      basis: `${deviceMemoryGB} GB or more of device memory reported; assumed at most 16 GB of GPU memory for a browser`,
+    };
+  }
+  return { megabytes: BROWSER_GPU_CEILING_MB, basis: 'assumed at most 16 GB of GPU memory for a browser' };
 }
 
 export function fitModel(entry: CatalogEntry, gpu: GpuCapabilities | GpuUnavailable, deviceMemoryGB?: number): Fit {
   if (!gpu.available) return { fits: false, verdict: 'no-webgpu', reason: 'WebGPU is not available in this browser.' };
+  // web-llm refuses to create a device at all below these, whatever the model.
+  const problem = hardLimitProblem(gpu);
+  if (problem) return { fits: false, verdict: 'gpu-too-limited', reason: `${problem} Use the CPU engine instead.` };
   const missing = entry.requiredFeatures.filter((feature) => !gpu.features.includes(feature));
   if (missing.length > 0) {
     const reason = missing.includes('shader-f16')
@@ -188,14 +229,10 @@ export function fitModel(entry: CatalogEntry, gpu: GpuCapabilities | GpuUnavaila
       : `Needs GPU feature ${missing.join(', ')}, which this GPU does not offer.`;
     return { fits: false, verdict: 'needs-feature', reason };
   }
-  const bufferLimit = Math.min(gpu.maxBufferSize, gpu.maxStorageBufferBindingSize);
-  if (entry.bufferSizeRequiredBytes && entry.bufferSizeRequiredBytes > bufferLimit) {
-    return {
-      fits: false,
-      verdict: 'too-large',
-      reason: `Too large for this device: needs GPU buffers of ${mib(entry.bufferSizeRequiredBytes)} MB, this GPU allows ${mib(bufferLimit)} MB.`,
-    };
-  }
+  // Judged against the device web-llm creates, not the adapter: it asks for 1 GiB or falls back.
+  const device = deviceLimitsWebLlmRequests(gpu);
+  const bufferProblem = bufferLimitProblem(entry.bufferSizeRequiredBytes, gpu, device);
+  if (bufferProblem) return { fits: false, verdict: 'too-large', reason: bufferProblem };
   const budget = memoryBudget(gpu, deviceMemoryGB);
   if (entry.vramMB > budget.megabytes) {
     return {
@@ -204,10 +241,36 @@ export function fitModel(entry: CatalogEntry, gpu: GpuCapabilities | GpuUnavaila
       reason: `Too large for this device: needs about ${gb(entry.vramMB)} GB of GPU memory (${budget.basis}).`,
     };
   }
-  if (!entry.lowResource && gpu.maxStorageBufferBindingSize < 1024 ** 3) {
-    return { fits: true, warning: 'Made for desktop GPUs; may be slow or fail on this one.' };
+  const warnings: string[] = [];
+  if (budget.certainMegabytes !== undefined && entry.vramMB > budget.certainMegabytes) {
+    warnings.push(
+      `Needs about ${gb(entry.vramMB)} GB of GPU memory; this device reports ${deviceMemoryGB} GB or more of memory, so it may not fit.`,
+    );
   }
-  return { fits: true };
+  // web-llm warns the same way when its device falls back to 128 MiB bindings.
+  if (!entry.lowResource && device.maxStorageBufferBindingSize < WEB_LLM_PREFERRED_BYTES) {
+    warnings.push('Made for desktop GPUs; may be slow or fail on this one.');
+  }
+  return warnings.length > 0 ? { fits: true, warning: warnings.join(' ') } : { fits: true };
+}
+
+/** Which of the device's two buffer limits, if either, rules the model out, in a sentence. */
+function bufferLimitProblem(required: number | undefined, adapter: WebGpuLimits, device: WebLlmDeviceLimits): string | undefined {
+  if (!required) return undefined;
+  const limits = [
+    { name: 'maxStorageBufferBindingSize', what: 'storage bindings', device: device.maxStorageBufferBindingSize, adapter: adapter.maxStorageBufferBindingSize },
+    { name: 'maxBufferSize', what: 'buffers', device: device.maxBufferSize, adapter: adapter.maxBufferSize },
+  ];
+  const limit = limits.find((l) => required > l.device);
+  if (!limit) return undefined;
+  // The device panel shows the adapter's figure; say why the engine gets less than that.
+  const clamped =
+    limit.adapter <= limit.device
+      ? ''
+      : limit.device === WEB_LLM_PREFERRED_BYTES
+        ? ` This GPU offers ${sizeInMB(limit.adapter)}, but the GPU engine asks for no more than ${sizeInMB(limit.device)}.`
+        : ` This GPU offers ${sizeInMB(limit.adapter)}, short of the ${sizeInMB(WEB_LLM_PREFERRED_BYTES)} the GPU engine asks for, so it falls back to ${sizeInMB(limit.device)}.`;
+  return `Too large for this GPU: needs ${limit.what} of ${sizeInMB(required)}, and the GPU engine gets ${sizeInMB(limit.device)} (${limit.name}).${clamped}`;
 }
 
 export interface FittedEntry extends CatalogEntry {
@@ -227,10 +290,6 @@ export function recommendedModel(fitted: readonly FittedEntry[]): FittedEntry | 
   return fitted
     .filter((entry) => entry.fit.fits && entry.general && entry.family.startsWith('Qwen'))
     .sort((a, b) => a.vramMB - b.vramMB || a.downloadBytes - b.downloadBytes)[0];
-}
-
-function mib(bytes: number): number {
-  return Math.round(bytes / 1024 ** 2);
 }
 
 function gb(megabytes: number): string {

@@ -18,6 +18,11 @@ export interface ChatRequest {
   enableThinking?: boolean;
   /** Fixed seed for repeatable sampling where the engine supports it. */
   seed?: number;
+  /**
+   * Stops this request only: one still waiting for its turn never starts; one streaming ends with
+   * what it has, then a `stopped` event. Other callers' requests are not touched.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ChatUsage {
@@ -28,16 +33,24 @@ export interface ChatUsage {
   decodeTokensPerSecond?: number;
 }
 
-export type ChatStreamEvent = { type: 'delta'; text: string } | { type: 'usage'; usage: ChatUsage };
+export type ChatStreamEvent =
+  | { type: 'delta'; text: string }
+  | { type: 'usage'; usage: ChatUsage }
+  /** The reply ended early: by its own signal, or by the engine ending every reply (a load, a delete). */
+  | { type: 'stopped' };
 
 export interface ChatEngine {
   readonly store: EngineStore;
   /**
-   * Stream one reply. The engine must be ready. Rejects with an `EngineError` (see errors.ts); when
-   * the prompt does not fit the model, the code is `context-window`.
+   * Stream one reply. Requests from every caller wait for their turn, one reply at a time; when the
+   * turn comes, the engine must be ready. Rejects with an `EngineError` (see errors.ts); when the
+   * prompt does not fit the model, the code is `context-window`.
    */
   streamChat(request: ChatRequest): AsyncIterable<ChatStreamEvent>;
-  /** End the reply in progress early; the stream then finishes normally with what was generated. */
+  /**
+   * End every reply, streaming or waiting, whoever asked for it; each stream finishes normally with
+   * what was generated, then `stopped`. To stop one request only, abort its `signal`.
+   */
   interrupt(): void;
   /** The loaded model's context window in tokens, when known. */
   contextWindow(): number | undefined;

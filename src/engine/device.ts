@@ -14,8 +14,12 @@ export interface GpuCapabilities {
   isFallbackAdapter: boolean;
   shaderF16: boolean;
   subgroups: boolean;
+  /** The adapter's own limits; the device web-llm creates may get less (see webgpu-limits.ts). */
   maxBufferSize: number;
   maxStorageBufferBindingSize: number;
+  /** web-llm cannot start below 32 KiB of workgroup storage or 10 storage buffers per stage. */
+  maxComputeWorkgroupStorageSize: number;
+  maxStorageBuffersPerShaderStage: number;
   features: string[];
 }
 
@@ -34,7 +38,7 @@ export interface StorageReport {
 export interface DeviceReport {
   gpu: GpuCapabilities | GpuUnavailable;
   storage: StorageReport;
-  /** `navigator.deviceMemory` in GB (Chromium only, capped at 8), used to size the memory budget. */
+  /** `navigator.deviceMemory` in GB (Chromium only, rounded and capped, often at 8), used to size the memory budget. */
   deviceMemoryGB?: number;
 }
 
@@ -67,6 +71,8 @@ export async function probeGpu(nav: Navigator = navigator, secure = globalThis.i
     subgroups: adapter.features.has('subgroups'),
     maxBufferSize: adapter.limits.maxBufferSize,
     maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+    maxComputeWorkgroupStorageSize: adapter.limits.maxComputeWorkgroupStorageSize,
+    maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
     features,
   };
 }

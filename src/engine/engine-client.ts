@@ -8,7 +8,9 @@ import { WebWorkerMLCEngine, type AppConfig, type ModelRecord } from '@mlc-ai/we
 import type { ChatEngine, ChatRequest, ChatStreamEvent } from './chat-engine.js';
 import { engineError, toEngineError, type EngineError } from './errors.js';
 import { deleteCachedModel, forgetModelProgram, modelBaseUrl } from './model-cache.js';
-import { answersWithin } from './model-library.js';
+import { answerWithin } from './model-library.js';
+import { ReplyQueue } from './reply-queue.js';
+import { finiteUsage, notReadyError } from './reply-checks.js';
 import { DOWNLOAD_RETRY_DELAYS_MS, EtaEstimator, nextRetry, parseProgressReport, pause } from './progress.js';
 import type { EngineStore } from './store.js';
 // Named Worker so Vite still sees `new Worker(new URL(…))` and bundles the script (see module-worker.ts).
@@ -24,6 +26,9 @@ export interface EngineClientOptions {
   /** Tokens of context to allocate, below the model's own window; default: the model's. */
   contextSize?: number;
 }
+
+/** How long a reply may take to stop once asked before its worker counts as gone. */
+const STOP_GRACE_MS = 5000;
 
 export function createLlmWorker(): Worker {
   return new Worker(new URL('../../workers/llm.worker.ts', import.meta.url), { type: 'module', name: 'aperto-llm' });
@@ -53,6 +58,8 @@ export class EngineClient implements ChatEngine {
   private pending?: Interruption;
   /** Rejected when the current worker is dropped, so a reply waiting on a dead worker ends. */
   private workerGone?: Interruption;
+  /** Replies and loads take turns: one model, one reply at a time. */
+  private readonly replies = new ReplyQueue();
 
   constructor(options: EngineClientOptions) {
     this.store = options.store;
@@ -106,8 +113,15 @@ export class EngineClient implements ChatEngine {
     const state = this.store.state;
     if ((state.status === 'ready' || state.status === 'generating') && state.modelId === modelId) return true;
     if (state.status === 'loading') this.abandonLoad();
-
+    // The person asked for another model: end the replies of this one, and load once they have let
+    // go of it (web-llm would otherwise unload the pipeline under a reply still streaming).
+    this.replies.stopAll();
     const generation = ++this.loadGeneration;
+    return this.replies.exclusive(() => this.loadNow(modelId, record, generation));
+  }
+
+  private async loadNow(modelId: string, record: ModelRecord, generation: number): Promise<boolean> {
+    if (generation !== this.loadGeneration) return false;
     const pending = (this.pending = interruption());
     this.store.startLoading(modelId);
     try {
@@ -154,11 +168,29 @@ export class EngineClient implements ChatEngine {
   }
 
   /**
-   * Stream one reply from the loaded model. web-llm reports prefill/decode speed and time to first
-   * token in `usage.extra` when `include_usage` is on.
+   * Stream one reply from the loaded model, when its turn comes (see reply-queue.ts). web-llm
+   * reports prefill/decode speed and time to first token in `usage.extra` when `include_usage` is on.
    */
-  async *streamChat(request: ChatRequest): AsyncIterable<ChatStreamEvent> {
+  streamChat(request: ChatRequest): AsyncIterable<ChatStreamEvent> {
+    return this.replies.reply(request.signal, (stop) => this.streamNow(request, stop));
+  }
+
+  private async *streamNow(request: ChatRequest, stop: AbortSignal): AsyncIterable<ChatStreamEvent> {
+    const state = this.store.state;
+    if (state.status !== 'ready') throw notReadyError(state);
     this.store.startGenerating();
+    const worker = this.worker;
+    let graceTimer: ReturnType<typeof setTimeout> | undefined;
+    const interrupt = () => {
+      this.engine?.interruptGenerate();
+      // A stuck worker never ends the reply, and every later request and load waits behind it.
+      graceTimer ??= setTimeout(() => {
+        if (this.worker === worker) this.markLost(`The model did not stop within ${STOP_GRACE_MS / 1000} s of being asked to.`);
+      }, STOP_GRACE_MS);
+    };
+    stop.addEventListener('abort', interrupt, { once: true });
+    let stopResent = false;
+    let ended: string | null | undefined;
     try {
       const stream = await this.mlc.chat.completions.create({
         messages: request.messages,
@@ -177,13 +209,20 @@ export class EngineClient implements ChatEngine {
         const next = await (gone ? Promise.race([chunks.next(), gone]) : chunks.next());
         if (next.done) break;
         const chunk = next.value;
+        // A stop that reached the worker before its generation started was reset by it; once the
+        // first chunk shows generation is under way, ask again.
+        if (stop.aborted && !stopResent) {
+          stopResent = true;
+          interrupt();
+        }
+        ended = chunk.choices[0]?.finish_reason ?? ended;
         const text = chunk.choices[0]?.delta?.content;
         if (text) yield { type: 'delta', text };
         if (chunk.usage) {
           const extra = chunk.usage.extra;
           yield {
             type: 'usage',
-            usage: {
+            usage: finiteUsage({
               promptTokens: chunk.usage.prompt_tokens,
               completionTokens: chunk.usage.completion_tokens,
               ...(extra
@@ -193,19 +232,26 @@ export class EngineClient implements ChatEngine {
                     decodeTokensPerSecond: extra.decode_tokens_per_s,
                   }
                 : {}),
-            },
+            }),
           };
         }
       }
+      if (stop.aborted || ended === 'abort') yield { type: 'stopped' };
     } catch (raw) {
-      throw toEngineError(raw);
+      const error = toEngineError(raw);
+      // The GPU device was lost (web-llm then unloads the model) or the worker died: nothing more
+      // can run on this worker, so say so in the store, where recovery and the Reload button act.
+      if (error.code === 'device-lost' || error.code === 'worker-lost') this.loseWorker(error);
+      throw error;
     } finally {
+      clearTimeout(graceTimer);
+      stop.removeEventListener('abort', interrupt);
       this.store.finishGenerating();
     }
   }
 
   interrupt(): void {
-    this.engine?.interruptGenerate();
+    this.replies.stopAll();
   }
 
   contextWindow(): number | undefined {
@@ -220,23 +266,43 @@ export class EngineClient implements ChatEngine {
     this.store.reset('Loading cancelled. The parts already downloaded are kept.');
   }
 
-  /** Remove a model from this device. Unloads it first if it is the one in use. */
+  /** Remove a model from this device. Unloads it first if it is the one in use, after its replies end. */
   async deleteModel(modelId: string): Promise<void> {
     if (this.store.modelId === modelId) {
       if (this.store.state.status === 'loading') this.abandonLoad();
-      else await this.engine?.unload().catch(() => undefined);
-      this.store.reset();
+      this.replies.stopAll();
+      await this.replies.exclusive(async () => {
+        if (this.store.modelId !== modelId) return;
+        await this.engine?.unload().catch(() => undefined);
+        this.store.reset();
+      });
     }
     await deleteCachedModel(modelId, this.appConfig);
   }
 
-  isResponsive(timeoutMs: number): Promise<boolean> {
-    // getMessage is a round trip to the worker; even a rejection ("no model loaded") is an answer.
-    return this.engine ? answersWithin(this.engine.getMessage(), timeoutMs) : Promise.resolve(true);
+  /**
+   * Is the model still loaded and answering? getMessage is a round trip to the worker that needs a
+   * loaded model: after a lost GPU device web-llm has unloaded it and answers "Model not loaded"
+   * (device-lost); a worker that does not answer in time is lost.
+   */
+  async checkModel(timeoutMs: number): Promise<EngineError | undefined> {
+    const engine = this.engine;
+    if (!engine) return undefined;
+    const answer = await answerWithin(engine.getMessage(), timeoutMs);
+    if (answer.kind === 'late') return engineError('worker-lost', `The model worker did not answer within ${timeoutMs / 1000} s.`);
+    if (answer.kind === 'rejected') {
+      const error = toEngineError(answer.reason);
+      if (error.code === 'device-lost' || error.code === 'worker-lost') return error;
+    }
+    return undefined;
   }
 
-  markLost(detail: string): void {
-    const error = engineError('worker-lost', detail);
+  markLost(reason: EngineError | string): void {
+    this.loseWorker(typeof reason === 'string' ? engineError('worker-lost', reason) : reason);
+  }
+
+  /** Drop the worker (and any load or reply on it) and put `error` in the store. */
+  private loseWorker(error: EngineError): void {
     this.loadGeneration++;
     this.pending?.reject(error);
     this.pending = undefined;
@@ -246,6 +312,7 @@ export class EngineClient implements ChatEngine {
 
   /** Release the worker and the GPU memory it holds. */
   dispose(): void {
+    this.replies.stopAll();
     this.abandonLoad();
     if (this.store.state.status !== 'idle') this.store.reset();
   }
@@ -296,17 +363,28 @@ export class EngineClient implements ChatEngine {
       };
     }
     if (error.code !== 'network') return error;
-    try {
-      const configUrl = new URL('mlc-chat-config.json', modelBaseUrl(record)).href;
-      const response = await fetch(configUrl, { method: 'HEAD', cache: 'no-store' });
-      if (response.status === 404 || response.status === 401) {
-        return {
-          ...engineError('model-not-found', error.detail),
-          message: `The model host has no files for “${record.model_id}” (HTTP ${response.status}).`,
-        };
+    const missing = async (url: string) => {
+      try {
+        const response = await fetch(url, { method: 'HEAD', cache: 'no-store' });
+        return response.status === 404 || response.status === 401 ? response.status : undefined;
+      } catch {
+        return undefined; // Unreachable host: it is a network problem after all.
       }
-    } catch {
-      // Unreachable host: it is a network problem after all.
+    };
+    const configStatus = await missing(new URL('mlc-chat-config.json', modelBaseUrl(record)).href);
+    if (configStatus) {
+      return {
+        ...engineError('model-not-found', error.detail),
+        message: `The model host has no files for “${record.model_id}” (HTTP ${configStatus}).`,
+      };
+    }
+    const libraryStatus = record.model_lib ? await missing(record.model_lib) : undefined;
+    if (libraryStatus) {
+      return {
+        ...engineError('model-not-found', error.detail),
+        message: `The program of “${record.model_id}” (its model library, ${record.model_lib}) is not on its host (HTTP ${libraryStatus}).`,
+        hint: 'Retrying will not help: the library URL is wrong or the file was removed. Choose another model, or check the library URL.',
+      };
     }
     return error;
   }

@@ -17,6 +17,8 @@ export type EngineErrorCode =
   | 'model-not-found'
   | 'bad-model-library'
   | 'bad-model-file'
+  | 'gpu-limits'
+  | 'out-of-memory'
   | 'context-window'
   | 'aborted'
   | 'unknown';
@@ -68,6 +70,14 @@ const MESSAGES: Record<EngineErrorCode, Omit<EngineError, 'code' | 'detail'>> = 
     message: 'The model file is damaged, incomplete, or not a model this engine can read.',
     hint: 'Delete it in Models and download it again, or check that the URL points to a .gguf model file.',
   },
+  'gpu-limits': {
+    message: 'This GPU’s limits are below what the GPU engine needs, so it cannot run models on it.',
+    hint: 'Switch to the CPU engine (Models → engine), or try another browser or GPU.',
+  },
+  'out-of-memory': {
+    message: 'The model needs more memory than this browser tab can get.',
+    hint: 'Close other tabs, or choose a smaller model or a shorter context.',
+  },
   'context-window': {
     message: 'The conversation is longer than this model can read at once (its context window).',
     hint: 'Start a new chat, shorten your message, or pick a model with a larger context window.',
@@ -82,25 +92,89 @@ const MESSAGES: Record<EngineErrorCode, Omit<EngineError, 'code' | 'detail'>> = 
   },
 };
 
-/** Ordered: the first rule whose pattern matches the text wins. */
-const RULES: ReadonlyArray<readonly [RegExp, EngineErrorCode]> = [
-  [/QuotaExceeded|quota (has been )?exceeded|No space left|insufficient storage/i, 'quota'],
-  [/ShaderF16SupportError|shader-f16/i, 'shader-f16'],
-  [/IntegrityError|Integrity verification failed/i, 'bad-model-file'],
-  [/DeviceLostError|device (was )?lost/i, 'device-lost'],
-  [/WebGPUNotAvailableError|WebGPUNotFoundError|Cannot find WebGPU|navigator\.gpu|requestAdapter/i, 'no-webgpu'],
-  [/ContextWindowSizeExceededError|exceed context window/i, 'context-window'],
-  [/ModelNotFoundError|Cannot find model record|model-not-found|\b404\b/i, 'model-not-found'],
-  [/AbortError|aborted|Engine\.unload\(\) is called|cancell?ed/i, 'aborted'],
-  [
-    /CompileError|LinkError|WebAssembly\.(instantiate|compile|Module)|MissingModelError|wasm (validation|magic|instantiate)|expected magic word|Cannot find function|invalid wasm/i,
-    'bad-model-library',
-  ],
-  [
-    /Failed to fetch|NetworkError|network error|ERR_[A-Z_]*(CONNECTION|NETWORK|INTERNET)|Load failed|Failed to execute 'add' on 'Cache'|Cannot fetch|Network response was not ok|Failed to store/i,
-    'network',
-  ],
+type Wording = Partial<Pick<EngineError, 'message' | 'hint'>>;
+
+interface Rule {
+  pattern: RegExp;
+  code: EngineErrorCode;
+  /** Wording more precise than the code's own, from what the matched text names. */
+  explain?: (match: RegExpExecArray) => Wording;
+}
+
+const MIB = 1024 * 1024;
+const inMiB = (bytes: string) => `${Math.round(Number(bytes) / MIB)} MB`;
+
+/**
+ * Ordered: the first rule whose pattern matches the text wins. The texts are web-llm 0.2.86's
+ * (test/unit/webllm-error-texts.test.ts reads them from its source), so an upgrade that rewords
+ * one fails that test instead of turning into "Something went wrong".
+ */
+const RULES: readonly Rule[] = [
+  { pattern: /QuotaExceeded|quota (has been )?exceeded|No space left|insufficient storage/i, code: 'quota' },
+  // Also catches an artifact that requires the feature: "requires unsupported WebGPU feature "shader-f16"".
+  { pattern: /ShaderF16SupportError|shader-f16/i, code: 'shader-f16' },
+  { pattern: /IntegrityError|Integrity verification failed/i, code: 'bad-model-file' },
+  {
+    // web-llm's device.lost handler calls unload(): a load in progress is aborted with
+    // "Engine.unload() is called." and every later request fails with ModelNotLoadedError, while
+    // we still think a model is loaded. (\b keeps out WorkerEngineModelNotLoadedError: the
+    // client-side "no model was ever loaded".)
+    pattern: /DeviceLostError|device (was )?lost|\bModelNotLoadedError|Engine\.unload\(\) is called/i,
+    code: 'device-lost',
+  },
+  {
+    pattern: /WebGPUNotAvailableError|WebGPUNotFoundError|Cannot find WebGPU|navigator\.gpu|requestAdapter|Unable to find a compatible GPU/i,
+    code: 'no-webgpu',
+  },
+  {
+    // FeatureSupportError: "This model requires feature subgroups, which is not yet supported…";
+    // ArtifactManifestError: "Compiled artifact requires unsupported WebGPU feature "subgroups"".
+    pattern: /requires (?:unsupported WebGPU )?feature "?([\w-]+)"?/i,
+    code: 'gpu-limits',
+    explain: ([, feature]) => ({
+      message: `This model needs the GPU feature “${feature}”, which this GPU or browser does not offer.`,
+      hint: 'Choose another model, switch to the CPU engine (Models → engine), or try another browser or GPU.',
+    }),
+  },
+  {
+    pattern: /requires maxStorageBufferBindingSize (\d+), but this device exposes (\d+)/i,
+    code: 'gpu-limits',
+    explain: ([, needed, offered]) => ({
+      message: `This model needs larger GPU buffers than this GPU offers (${inMiB(needed)} per buffer, where it allows ${inMiB(offered)}).`,
+      hint: 'Choose a smaller model, or switch to the CPU engine (Models → engine).',
+    }),
+  },
+  { pattern: /Cannot initialize runtime because of requested \w+ exceeds limit/i, code: 'gpu-limits' },
+  {
+    // web-llm's runtime: "Cannot allocate N bytes in Wasm memory"; emscripten: "Aborted(OOM)",
+    // which wllama words "(ABORT) OOM"; V8: "WebAssembly.Memory(): could not allocate memory".
+    pattern: /\bOOM\b|Cannot allocate|could not allocate|out of memory|Array buffer allocation failed/i,
+    code: 'out-of-memory',
+  },
+  { pattern: /ContextWindowSizeExceededError|exceed context window/i, code: 'context-window' },
+  { pattern: /ModelNotFoundError|Cannot find model record|model-not-found|\b404\b/i, code: 'model-not-found' },
+  // Not emscripten's "Aborted(…)": that is a crash, not a cancel.
+  { pattern: /AbortError|\baborted\b(?!\()|cancell?ed/i, code: 'aborted' },
+  {
+    // The library lacks a function this runtime calls, or its manifest does not fit the model.
+    pattern:
+      /CompileError|LinkError|WebAssembly\.(instantiate|compile|Module)|MissingModelError|wasm (validation|magic|instantiate)|expected magic word|Cannot find function|Cannot find global function|Cannot find required VM function|ArtifactManifestError|invalid wasm/i,
+    code: 'bad-model-library',
+  },
+  {
+    pattern:
+      /Failed to fetch|NetworkError|network error|ERR_[A-Z_]*(CONNECTION|NETWORK|INTERNET)|Load failed|Failed to execute 'add' on 'Cache'|Cannot fetch|Network response was not ok|Failed to store/i,
+    code: 'network',
+  },
 ];
+
+function firstRule(text: string): { rule: Rule; match: RegExpExecArray } | undefined {
+  for (const rule of RULES) {
+    const match = rule.pattern.exec(text);
+    if (match) return { rule, match };
+  }
+  return undefined;
+}
 
 /** Reduce any thrown value to the text web-llm would have sent through the worker. */
 export function errorText(raw: unknown): string {
@@ -122,9 +196,7 @@ export function errorText(raw: unknown): string {
 }
 
 export function classifyError(raw: unknown): EngineErrorCode {
-  const text = errorText(raw);
-  for (const [pattern, code] of RULES) if (pattern.test(text)) return code;
-  return 'unknown';
+  return firstRule(errorText(raw))?.rule.code ?? 'unknown';
 }
 
 /** Build the user-facing error for a code, keeping the raw text as detail. */
@@ -135,7 +207,9 @@ export function engineError(code: EngineErrorCode, detail?: string): EngineError
 export function toEngineError(raw: unknown): EngineError {
   if (isEngineError(raw)) return raw;
   const text = errorText(raw);
-  return engineError(classifyError(text), text);
+  const found = firstRule(text);
+  if (!found) return engineError('unknown', text);
+  return { ...engineError(found.rule.code, text), ...found.rule.explain?.(found.match) };
 }
 
 export function isEngineError(value: unknown): value is EngineError {

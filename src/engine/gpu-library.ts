@@ -6,6 +6,7 @@ import type { DeviceReport } from './device.js';
 import type { EngineClient } from './engine-client.js';
 import { listCachedModels } from './model-cache.js';
 import {
+  contextWindowOf,
   CustomModelError,
   lastSegment,
   normalUrl,
@@ -16,6 +17,23 @@ import {
 } from './model-library.js';
 
 const MLC_QUANT = /(q(\d)f(16|32)(?:_\d)?)/i;
+
+/**
+ * The record web-llm loads a custom model from, shaped like its prebuilt ones. `overrides` fixes the
+ * KV cache at the window the card shows instead of the config's (up to 131,072 tokens); sliding
+ * window off, as web-llm's Mistral records do, because web-llm refuses a config with both set.
+ * `required_features` lets web-llm stop an f16 model up front (ShaderF16SupportError) on a GPU
+ * without shader-f16, rather than fail later inside the library.
+ */
+function customGpuRecord(id: string, model: string, modelLib: string, contextWindow: number, requiredFeatures: readonly string[]): ModelRecord {
+  return {
+    model_id: id,
+    model,
+    model_lib: modelLib,
+    ...(requiredFeatures.length ? { required_features: [...requiredFeatures] } : {}),
+    overrides: { context_window_size: contextWindow, sliding_window_size: -1 },
+  };
+}
 
 /**
  * A web-llm model by URL: the folder holding mlc-chat-config.json and the weights (a Hugging Face
@@ -33,6 +51,7 @@ export function customGpuEntry(input: CustomModelInput, taken: ReadonlySet<strin
   if (modelUrl.pathname.toLowerCase().endsWith('.gguf')) {
     throw new CustomModelError('That is a GGUF file, which the CPU engine runs. Switch the engine to CPU to add it.');
   }
+  const contextWindow = contextWindowOf(input);
   const folder = new URL(modelUrl.href);
   folder.pathname = modelUrl.pathname.replace(/\/resolve\/[^/]+\/?$/, '');
   const name = lastSegment(folder);
@@ -40,7 +59,7 @@ export function customGpuEntry(input: CustomModelInput, taken: ReadonlySet<strin
   for (let n = 2; taken.has(id); n++) id = `${name} (${n})`;
   const quant = MLC_QUANT.exec(name);
   const activation = quant?.[3] === '16' ? 'f16' : 'f32';
-  const record: ModelRecord = { model_id: id, model: modelUrl.href, model_lib: libraryUrl.href };
+  const requiredFeatures = activation === 'f16' ? ['shader-f16'] : [];
   return {
     id,
     engine: 'webgpu',
@@ -56,14 +75,14 @@ export function customGpuEntry(input: CustomModelInput, taken: ReadonlySet<strin
     activation,
     downloadBytes: 0,
     vramMB: 0,
-    contextWindow: 4096,
+    contextWindow,
     reasoning: false,
     general: false,
     lowResource: false,
-    requiredFeatures: activation === 'f16' ? ['shader-f16'] : [],
+    requiredFeatures,
     modelUrl: modelUrl.href,
     libraryUrl: libraryUrl.href,
-    record,
+    record: customGpuRecord(id, modelUrl.href, libraryUrl.href, contextWindow, requiredFeatures),
   };
 }
 
@@ -95,7 +114,21 @@ export class GpuModelLibrary implements ModelLibrary {
 
   addCustom(input: CustomModelInput): CatalogEntry {
     const existing = this.custom.find((e) => e.modelUrl === normalUrl(input.url) && e.libraryUrl === normalUrl(input.libraryUrl));
-    if (existing) return existing;
+    if (existing) {
+      // Added again with another window: the person changed their mind, so the next load uses it.
+      // No window given (a link naming the model) keeps the one chosen before.
+      if (input.contextWindow === undefined) return existing;
+      const contextWindow = contextWindowOf(input);
+      if (contextWindow === existing.contextWindow) return existing;
+      const changed: CatalogEntry = {
+        ...existing,
+        contextWindow,
+        record: customGpuRecord(existing.id, existing.modelUrl, existing.libraryUrl!, contextWindow, existing.requiredFeatures),
+      };
+      this.custom = this.custom.map((e) => (e === existing ? changed : e));
+      this.engine.setAppConfig(appConfigFor(this.entries()));
+      return changed;
+    }
     const entry = customGpuEntry(input, new Set(this.entries().map((e) => e.id)));
     this.custom = [entry, ...this.custom];
     this.engine.setAppConfig(appConfigFor(this.entries()));

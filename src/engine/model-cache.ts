@@ -11,7 +11,6 @@ import {
   deleteChatConfigInCache,
   deleteModelInCache,
   deleteModelWasmInCache,
-  hasModelInCache,
   type AppConfig,
   type ModelRecord,
 } from '@mlc-ai/web-llm';
@@ -35,10 +34,90 @@ async function entrySize(response: Response | undefined): Promise<number> {
   return (await response.blob()).size;
 }
 
-async function cacheEntries(name: string): Promise<Array<{ url: string; cache: Cache; request: Request }>> {
+interface CacheEntry {
+  /** Which web-llm cache holds it. */
+  name: string;
+  url: string;
+  cache: Cache;
+  request: Request;
+}
+
+async function cacheEntries(name: string): Promise<CacheEntry[]> {
   if (!(await caches.has(name))) return [];
   const cache = await caches.open(name);
-  return (await cache.keys()).map((request) => ({ url: request.url, cache, request }));
+  return (await cache.keys()).map((request) => ({ name, url: request.url, cache, request }));
+}
+
+/** web-llm 0.2.86's file names (older releases called the weights manifest ndarray-cache.json). */
+const CHAT_CONFIG = 'mlc-chat-config.json';
+const WEIGHTS_MANIFEST = 'tensor-cache.json';
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A small JSON file from the cache, or undefined when it is missing or not JSON. */
+async function cachedJson(entries: readonly CacheEntry[], name: string, url: string): Promise<Json | undefined> {
+  const entry = entries.find((e) => e.name === name && e.url === url);
+  if (!entry) return undefined;
+  try {
+    const data: unknown = await (await entry.cache.match(entry.request))?.json();
+    return isObject(data) ? data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Which tokenizer file web-llm reads (`asyncLoadTokenizer`): tokenizer.json when the config lists
+ * it, else tokenizer.model. Other files the config lists (vocab.json, tokenizer_config.json…) are
+ * never fetched, so they are not needed either.
+ */
+function tokenizerFile(config: Json): string | undefined {
+  const files = Array.isArray(config.tokenizer_files) ? config.tokenizer_files : [];
+  return ['tokenizer.json', 'tokenizer.model'].find((file) => files.includes(file));
+}
+
+/**
+ * web-llm caches a library only from an http(s) URL without "localhost" in it; any other it fetches
+ * on every load (from the page's own or a local server), so there is nothing to find in the cache.
+ */
+function libraryIsCached(modelLib: string): boolean {
+  return modelLib.startsWith('http') && !modelLib.includes('localhost');
+}
+
+/**
+ * Whether every file web-llm's `reload` reads from the cache is there, so a load will not need the
+ * network: the chat config (and the package manifest, when the record names one), the library, the
+ * tokenizer, the weights manifest and every shard it lists. Keys only, plus the two small JSON files;
+ * web-llm's own `hasModelInCache` looks at the weights alone.
+ */
+async function loadsFromCache(records: readonly ModelRecord[], baseUrl: string, entries: readonly CacheEntry[]): Promise<boolean> {
+  const keys = new Set(entries.map((e) => `${e.name} ${e.url}`));
+  const inCache = (name: string, url: string) => keys.has(`${name} ${url}`);
+  const file = (path: string) => new URL(path, baseUrl).href;
+
+  const [config, manifest] = await Promise.all([
+    cachedJson(entries, 'webllm/config', file(CHAT_CONFIG)),
+    cachedJson(entries, 'webllm/model', file(WEIGHTS_MANIFEST)),
+  ]);
+  const shards = manifest && Array.isArray(manifest.records) ? (manifest.records as unknown[]) : undefined;
+  if (!config || !shards) return false;
+  const weightsPresent = shards.every(
+    (shard) => isObject(shard) && typeof shard.dataPath === 'string' && inCache('webllm/model', file(shard.dataPath)),
+  );
+  if (!weightsPresent) return false;
+
+  // Every catalog id sharing these weights is offered as stored, so each must load from the cache.
+  return records.every((record) => {
+    const tokenizer = tokenizerFile({ ...config, ...record.overrides });
+    return (
+      tokenizer !== undefined &&
+      inCache('webllm/model', file(tokenizer)) &&
+      (record.model_manifest === undefined || inCache('webllm/config', file(record.model_manifest))) &&
+      (!libraryIsCached(record.model_lib) || inCache('webllm/wasm', new URL(record.model_lib).href))
+    );
+  });
 }
 
 export async function listCachedModels(appConfig: AppConfig): Promise<StoredModel[]> {
@@ -54,7 +133,7 @@ export async function listCachedModels(appConfig: AppConfig): Promise<StoredMode
     const mine = entries.filter((entry) => entry.url.startsWith(baseUrl));
     if (mine.length === 0) continue;
     const sizes = await Promise.all(mine.map((entry) => entry.cache.match(entry.request).then(entrySize)));
-    const complete = await hasModelInCache(records[0].model_id, appConfig).catch(() => false);
+    const complete = await loadsFromCache(records, baseUrl, entries).catch(() => false);
     found.push({
       location: baseUrl,
       modelIds: records.map((record) => record.model_id),

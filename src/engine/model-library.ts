@@ -6,6 +6,7 @@
 import type { CatalogEntry, Fit, FittedEntry } from './catalog.js';
 import type { ChatEngine } from './chat-engine.js';
 import type { DeviceReport } from './device.js';
+import type { EngineError } from './errors.js';
 import type { EngineKind } from './store.js';
 
 /** Files of one model kept on this device. */
@@ -25,19 +26,35 @@ export interface LoadableEngine extends ChatEngine {
   cancel(): void;
   dispose(): void;
   /**
-   * Whether the model's worker still answers within `timeoutMs` (a round trip, cheap). True when
-   * there is no worker to ask. Only meaningful while a model is ready: a busy worker answers late.
+   * Whether the model is still loaded and its worker answers within `timeoutMs` (a round trip,
+   * cheap): undefined when it is, else what is wrong (`worker-lost`: no answer; `device-lost`: the
+   * worker answered that it has no model any more). Undefined when there is no worker to ask. Only
+   * meaningful while a model is ready: a busy worker answers late.
    */
-  isResponsive(timeoutMs: number): Promise<boolean>;
-  /** Give up on a worker that stopped answering: drop it and put `worker-lost` in the store. */
-  markLost(detail: string): void;
+  checkModel(timeoutMs: number): Promise<EngineError | undefined>;
+  /** Give up on a worker: drop it and put the error (a text means `worker-lost`) in the store. */
+  markLost(reason: EngineError | string): void;
 }
 
 /** A model someone adds by URL: a GGUF file (CPU), or an MLC model folder plus its library (GPU). */
 export interface CustomModelInput {
   url: string;
   libraryUrl?: string;
+  /**
+   * GPU only: tokens of context web-llm allocates its KV cache for; default DEFAULT_CONTEXT_WINDOW.
+   * Without it web-llm takes the window from the model's mlc-chat-config.json (131,072 tokens for
+   * Llama 3.2 builds: gigabytes of cache, and the load runs out of GPU memory). The CPU engine sizes
+   * its context for the whole page, so its library ignores this.
+   */
+  contextWindow?: number;
 }
+
+/** What the catalog's own records use, and what a model card assumes when nothing else is known. */
+export const DEFAULT_CONTEXT_WINDOW = 4096;
+/** Below this a system prompt and one reply hardly fit. */
+export const MIN_CONTEXT_WINDOW = 256;
+/** The largest window web-llm's builds are made for (Llama 3.x); more cannot be used, only allocated. */
+export const MAX_CONTEXT_WINDOW = 131072;
 
 /** A custom model that cannot be added, with a sentence saying why. */
 export class CustomModelError extends Error {
@@ -54,19 +71,29 @@ export interface ModelLibrary {
   fit(entry: CatalogEntry, device: DeviceReport): Fit;
   listStored(): Promise<StoredModel[]>;
   deleteModel(modelId: string): Promise<void>;
-  /** Validates and adds a model; throws CustomModelError. Adding the same URL twice returns the first. */
+  /**
+   * Validates and adds a model; throws CustomModelError. Adding the same URL twice returns the first
+   * (on the GPU with the context window asked for this time, when one is given).
+   */
   addCustom(input: CustomModelInput): CatalogEntry;
 }
 
-/** Whether `reply` settles (either way: an error is an answer too) within `timeoutMs`. */
-export function answersWithin(reply: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+export type Answer = { kind: 'resolved' } | { kind: 'rejected'; reason: unknown } | { kind: 'late' };
+
+/** How `reply` settled within `timeoutMs`, if it did. */
+export function answerWithin(reply: Promise<unknown>, timeoutMs: number): Promise<Answer> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    const answered = () => {
-      clearTimeout(timer);
-      resolve(true);
-    };
-    reply.then(answered, answered);
+    const timer = setTimeout(() => resolve({ kind: 'late' }), timeoutMs);
+    reply.then(
+      () => {
+        clearTimeout(timer);
+        resolve({ kind: 'resolved' });
+      },
+      (reason: unknown) => {
+        clearTimeout(timer);
+        resolve({ kind: 'rejected', reason });
+      },
+    );
   });
 }
 
@@ -88,6 +115,19 @@ export function parseHttpUrl(value: string, field: string): URL {
   }
   if (url.username || url.password) throw new CustomModelError(`${field} must not contain a user name or password.`);
   return url;
+}
+
+/** The context window asked for, or the default; a CustomModelError when it is not one we can allocate. */
+export function contextWindowOf(input: Pick<CustomModelInput, 'contextWindow'>): number {
+  const value = input.contextWindow;
+  if (value === undefined) return DEFAULT_CONTEXT_WINDOW;
+  if (!Number.isInteger(value) || value < MIN_CONTEXT_WINDOW || value > MAX_CONTEXT_WINDOW) {
+    const range = `${MIN_CONTEXT_WINDOW.toLocaleString('en')} to ${MAX_CONTEXT_WINDOW.toLocaleString('en')}`;
+    throw new CustomModelError(
+      `The context window must be a whole number of tokens from ${range} (got ${String(value).slice(0, 40)}). ${DEFAULT_CONTEXT_WINDOW.toLocaleString('en')} suits most models.`,
+    );
+  }
+  return value;
 }
 
 /** The URL as the library stores it (normalised), so the same model typed twice is found again. */

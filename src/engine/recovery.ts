@@ -104,12 +104,12 @@ export class EngineRecovery extends EventTarget {
     if (this.checking || state.status !== 'ready') return;
     this.checking = true;
     try {
-      const answered = await this.engine.isResponsive(this.options.answerWithinMs);
+      // "Is a model loaded and answering", not just "did the worker reply": after a lost GPU device
+      // web-llm's worker still answers, only to say it has no model.
+      const problem = await this.engine.checkModel(this.options.answerWithinMs);
       const now = this.engine.store.state;
       // A reply started meanwhile keeps the worker busy; only an idle, silent worker is lost.
-      if (!answered && now.status === 'ready' && now.modelId === state.modelId) {
-        this.engine.markLost(`The model worker did not answer within ${this.options.answerWithinMs / 1000} s.`);
-      }
+      if (problem && now.status === 'ready' && now.modelId === state.modelId) this.engine.markLost(problem);
     } finally {
       this.checking = false;
     }

@@ -5,7 +5,7 @@
  */
 import type { ChatEngine, ChatTurn } from '../engine/chat-engine.js';
 import { engineError, toEngineError, type EngineError } from '../engine/errors.js';
-import { ThinkingSplitter } from '../chat/thinking.js';
+import { supportsThinkingSwitch, ThinkingSplitter } from '../chat/thinking.js';
 import { languageByCode } from './languages.js';
 import { translationText } from './translation-text.js';
 
@@ -45,6 +45,8 @@ export function translationPrompt(request: TranslationRequest): ChatTurn[] {
 export class Translator {
   /** Increases with every request; a stream whose number is no longer the newest is stale. */
   private sequence = 0;
+  /** Stops the translator's own request in progress or waiting (never another caller's reply). */
+  private current?: AbortController;
 
   /** Absent until the page's engine is known (an element on its own page finds it asynchronously). */
   constructor(public engine?: ChatEngine) {}
@@ -60,10 +62,10 @@ export class Translator {
     const engine = this.engine;
     if (!engine) return { text: '', stale: false, error: engineError('model-not-found', 'no engine yet') };
     const mine = ++this.sequence;
-    // A newer request supersedes whatever is still streaming.
-    if (engine.store.state.status === 'generating') engine.interrupt();
-    await this.waitUntilFree(mine);
-    if (mine !== this.sequence) return { text: '', stale: true };
+    // A newer request supersedes this translator's earlier one, streaming or still waiting for the
+    // engine; a chat reply on the same engine is not touched: this request waits for its turn.
+    this.current?.abort();
+    const stop = (this.current = new AbortController());
 
     const splitter = new ThinkingSplitter();
     let text = '';
@@ -75,15 +77,12 @@ export class Translator {
         temperature: 0,
         topP: 1,
         maxTokens: Math.min(1024, 64 + request.source.length * 4),
-        enableThinking: false,
+        signal: stop.signal,
+        // Only where the model has the switch: elsewhere web-llm would add an empty think block.
+        ...(supportsThinkingSwitch(engine.store.modelId) ? { enableThinking: false } : {}),
       });
       for await (const event of stream) {
-        if (event.type !== 'delta') continue;
-        if (mine !== this.sequence) {
-          engine.interrupt();
-          continue;
-        }
-        if (pastTheTranslation) continue;
+        if (event.type !== 'delta' || mine !== this.sequence || pastTheTranslation) continue;
         firstTokenAt ??= performance.now();
         const shown = translationText(splitter.push(event.text).answer, request.source);
         text = shown.text;
@@ -91,20 +90,14 @@ export class Translator {
         if (shown.complete) {
           // The model has moved on to notes about its translation: nobody reads those on a caption.
           pastTheTranslation = true;
-          engine.interrupt();
+          stop.abort();
         }
       }
     } catch (raw) {
       return { text, stale: mine !== this.sequence, error: toEngineError(raw) };
+    } finally {
+      if (this.current === stop) this.current = undefined;
     }
     return { text: text.trim(), stale: mine !== this.sequence };
-  }
-
-  /** The engine answers one request at a time; wait for the one in progress to end. */
-  private async waitUntilFree(mine: number): Promise<void> {
-    const store = this.engine?.store;
-    while (store && store.state.status === 'generating' && mine === this.sequence) {
-      await new Promise<void>((resolve) => store.addEventListener('change', () => resolve(), { once: true }));
-    }
   }
 }

@@ -3,9 +3,12 @@
  * inert text: every payload here would set `window.__pwned` if anything in it ran.
  */
 import { expect, fixture, html } from '@open-wc/testing';
+import type { ChatMessage } from '../../src/chat/conversation.js';
 import type { ApertoChat } from '../../src/elements/chat/chat.js';
+import type { ApertoChatMessage } from '../../src/elements/chat-message/chat-message.js';
 import { ConversationStore } from '../../src/storage/conversations.js';
 import '../../src/elements/chat/chat.define.js';
+import '../../src/elements/chat-message/chat-message.define.js';
 import { ScriptedEngine, tokensOf } from '../support/scripted-engine.js';
 import { deepQueryAll, deepText, findButton, waitFor } from '../support/dom.js';
 
@@ -158,5 +161,34 @@ describe('importing a conversation', () => {
     }
     expect(deepQueryAll(chat, 'header img, h2 img')).to.have.length(0);
     expect(deepText(chat)).to.include('Imported');
+  });
+});
+
+describe('speed figures under a reply', () => {
+  // web-llm reports the decode speed as NaN when Stop comes during prefill or a reply is one token long.
+  const reply = (status: ChatMessage['status']): ChatMessage => ({
+    id: `reply-${status}`,
+    role: 'assistant',
+    content: 'A',
+    status,
+    createdAt: 0,
+    figures: { timeToFirstTokenMs: 420, prefillTokensPerSecond: NaN, decodeTokensPerSecond: NaN, completionTokens: 1 },
+  });
+
+  const figuresOf = (message: ApertoChatMessage) => message.shadowRoot!.querySelector('[aria-label="Speed figures"]')?.textContent ?? '';
+
+  it('shows the figures that were measured and no "NaN" for a reply stopped early', async () => {
+    const message = await fixture<ApertoChatMessage>(html`<aperto-chat-message .message=${reply('stopped')}></aperto-chat-message>`);
+
+    expect(figuresOf(message)).to.include('first token 0.42 s');
+    expect(figuresOf(message)).to.include('1 tokens');
+    expect(deepText(message)).not.to.include('NaN');
+  });
+
+  it('shows no "NaN" while a reply streams', async () => {
+    const message = await fixture<ApertoChatMessage>(html`<aperto-chat-message .message=${reply('streaming')}></aperto-chat-message>`);
+
+    expect(figuresOf(message)).to.include('first token 0.42 s');
+    expect(deepText(message)).not.to.include('NaN');
   });
 });

@@ -50,6 +50,8 @@ interface Reply {
   text: string;
   deltas: number;
   usage?: ChatUsage;
+  /** The stream said the reply ended early. */
+  stopped?: boolean;
 }
 
 async function reply(client: CpuEngineClient, request: Partial<ChatRequest>, onDelta?: (deltas: number) => void): Promise<Reply> {
@@ -66,8 +68,10 @@ async function reply(client: CpuEngineClient, request: Partial<ChatRequest>, onD
       result.text += event.text;
       result.deltas++;
       onDelta?.(result.deltas);
-    } else {
+    } else if (event.type === 'usage') {
       result.usage = event.usage;
+    } else {
+      result.stopped = true;
     }
   }
   return result;
@@ -245,6 +249,26 @@ describe('the CPU engine (llama.cpp in WebAssembly)', () => {
       expect(answer.text).not.to.equal('');
       expect(answer.usage!.completionTokens).to.be.lessThan(400);
       expect(store.state.status).to.equal('idle');
+    });
+
+    it('ends the reply in progress, marked stopped, before loading another model, which then loads', async () => {
+      await client.load(SYNTHETIC);
+      const states = recordStates(store);
+      let loading: Promise<boolean> | undefined;
+
+      const answer = await reply(client, { maxTokens: 400 }, (deltas) => {
+        if (deltas === 5) loading = client.load(gguf('synthetic.gguf?copy=2'));
+      });
+
+      expect(answer.stopped, 'the reply says it was stopped').to.equal(true);
+      expect(answer.usage!.completionTokens).to.be.lessThan(400);
+      expect(await loading).to.equal(true);
+      const statuses = states.map((s) => s.status);
+      expect(statuses.slice(0, statuses.indexOf('loading')), 'the reply let go of the model before the load began').to.deep.equal([
+        'generating',
+        'ready',
+      ]);
+      expect(store.state).to.deep.equal({ status: 'ready', modelId: 'test-synthetic?copy=2' });
     });
 
     it('goes back to idle, with a note, when a slow download is cancelled, and can load again', async () => {

@@ -16,6 +16,9 @@ import '../../src/elements/model-manager/model-manager.define.js';
 import { accessibleName, deepQueryAll, deepText, findButton, waitFor } from '../support/dom.js';
 
 const SYNTHETIC_URL = new URL('/hub/gguf/synthetic.gguf', location.href).href;
+/** GPU models are only added here, never loaded, so the addresses need not answer. */
+const MLC_URL = 'https://huggingface.co/mlc-ai/Qwen3-0.6B-q4f16_1-MLC';
+const WASM_URL = 'https://example.com/libs/Qwen3-0.6B-q4f16_1-ctx4k_cs1k-webgpu.wasm';
 
 interface Mounted {
   manager: ApertoModelManager;
@@ -184,5 +187,86 @@ describe('adding a model by URL on the GPU engine', () => {
     expect(cards(manager)).to.have.length(0);
     expect(library.entries()).to.have.length(0);
     expect(await settings.customModels()).to.deep.equal([]);
+  });
+
+  it('offers a context window of 4,096 tokens before anything is typed', async () => {
+    const { manager } = await mount(new GpuModelLibrary(client, []));
+
+    const context = box(manager, 'Context window (tokens)');
+
+    expect(context.type).to.equal('number');
+    expect(context.value).to.equal('4096');
+  });
+
+  it('shows the context window typed into the form on the added model’s card', async () => {
+    const { manager } = await mount(new GpuModelLibrary(client, []));
+
+    type(box(manager, 'Model URL'), MLC_URL);
+    type(box(manager, 'Library URL'), WASM_URL);
+    type(box(manager, 'Context window (tokens)'), '8192');
+    findButton(manager, 'Add model')!.click();
+    const card = await waitFor(() => cards(manager)[0], 'the new card');
+
+    expect(card.getAttribute('data-model-id')).to.equal('Qwen3-0.6B-q4f16_1-MLC');
+    expect(deepText(card)).to.include('Context 8,192 tokens');
+    expect(formAlert(manager)).to.equal(undefined);
+  });
+
+  it('puts the context window back to 4,096 once the model is added', async () => {
+    const { manager } = await mount(new GpuModelLibrary(client, []));
+    const context = box(manager, 'Context window (tokens)');
+
+    type(box(manager, 'Model URL'), MLC_URL);
+    type(box(manager, 'Library URL'), WASM_URL);
+    type(context, '2048');
+    findButton(manager, 'Add model')!.click();
+    await waitFor(() => cards(manager)[0], 'the new card');
+
+    expect(context.value).to.equal('4096');
+  });
+
+  it('saves the context window with the model, so it loads with the same window after a reload', async () => {
+    const { manager, settings } = await mount(new GpuModelLibrary(client, []));
+
+    type(box(manager, 'Model URL'), MLC_URL);
+    type(box(manager, 'Library URL'), WASM_URL);
+    type(box(manager, 'Context window (tokens)'), '2048');
+    findButton(manager, 'Add model')!.click();
+    const saved = await eventually(() => settings.customModels(), (models) => models.length > 0, 'the saved model');
+
+    expect(saved).to.deep.equal([{ engine: 'webgpu', url: MLC_URL, libraryUrl: WASM_URL, contextWindow: 2048 }]);
+  });
+
+  it('will not add a model with a context window beyond 131,072 tokens: the browser reports the field', async () => {
+    const library = new GpuModelLibrary(client, []);
+    const { manager } = await mount(library);
+    const context = box(manager, 'Context window (tokens)');
+    let refused = false;
+    context.addEventListener('invalid', () => (refused = true));
+
+    type(box(manager, 'Model URL'), MLC_URL);
+    type(box(manager, 'Library URL'), WASM_URL);
+    type(context, '200000');
+    findButton(manager, 'Add model')!.click();
+    await manager.updateComplete;
+
+    expect(refused, 'the Context window box was reported as invalid').to.equal(true);
+    expect(context.validity.rangeOverflow).to.equal(true);
+    expect(library.entries()).to.have.length(0);
+  });
+});
+
+describe('adding a model by URL on the CPU engine, which sizes its context for the whole page', () => {
+  it('asks for no context window', async () => {
+    const client = new CpuEngineClient({ store: new EngineStore('cpu') });
+    try {
+      const { manager } = await mount(new CpuModelLibrary(client));
+
+      const labels = deepQueryAll<HTMLLabelElement>(manager, 'form label').map((l) => accessibleName(l));
+
+      expect(labels).to.deep.equal(['Model URL']);
+    } finally {
+      client.dispose();
+    }
   });
 });

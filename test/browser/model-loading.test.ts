@@ -11,7 +11,7 @@ import { EngineClient } from '../../src/engine/engine-client.js';
 import { GpuModelLibrary } from '../../src/engine/gpu-library.js';
 import { EngineStore } from '../../src/engine/store.js';
 import '../../src/elements/model-manager/model-manager.define.js';
-import { hubModelRecords } from '../support/local-hub.mjs';
+import { chatConfig, hubModelRecords } from '../support/local-hub.mjs';
 import { deepQueryAll, deepText, findButton, waitFor } from '../support/dom.js';
 
 const hubBase = new URL('/hub/', location.href).href;
@@ -160,7 +160,7 @@ describe('deleting a stored model', () => {
     await model.put(`${base}tensor-cache.json`, Response.json(manifest));
     await model.put(`${base}params_shard_0.bin`, new Response(new Uint8Array(1024)));
     await model.put(`${base}tokenizer.json`, Response.json({}));
-    await (await caches.open('webllm/config')).put(`${base}mlc-chat-config.json`, Response.json({}));
+    await (await caches.open('webllm/config')).put(`${base}mlc-chat-config.json`, Response.json(chatConfig('dropping-host')));
     await (await caches.open('webllm/wasm')).put(record.model_lib, new Response(new Uint8Array(16)));
   }
 

@@ -34,7 +34,7 @@ async function ask(client: CpuEngineClient, question: string, request: Partial<C
   // Greedy (temperature 0), so the reply is the model's single most likely one, the same every run.
   for await (const event of client.streamChat({ messages: [{ role: 'user', content: question }], temperature: 0, topP: 1, maxTokens: 64, ...request })) {
     if (event.type === 'delta') text += event.text;
-    else usage = event.usage;
+    else if (event.type === 'usage') usage = event.usage;
   }
   expect(usage, 'the reply ends with its usage').to.exist;
   return { text, usage: usage! };

@@ -48,6 +48,8 @@ export function chatConfig(name) {
 export const HUB_MODELS = {
   'broken-library': { library: 'broken-library.wasm' },
   'dropping-host': { library: 'dropping-host.wasm' },
+  /** Its config is there, its library is not (a 404): a wrong library URL, not a network problem. */
+  'missing-library': { library: 'missing-library.wasm' },
   'slow-host': { library: 'slow-host.wasm' },
   /** Its record pins the library's SHA-256, and the hub serves other bytes: a tampered file. */
   'tampered-library': { library: 'tampered-library.wasm', integrity: { model_lib: `sha256-${'A'.repeat(43)}=` } },

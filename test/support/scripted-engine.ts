@@ -5,6 +5,8 @@
  */
 import type { ChatEngine, ChatRequest, ChatStreamEvent } from '../../src/engine/chat-engine.js';
 import { engineError, type EngineError } from '../../src/engine/errors.js';
+import { notReadyError } from '../../src/engine/reply-checks.js';
+import { ReplyQueue } from '../../src/engine/reply-queue.js';
 import { EngineStore } from '../../src/engine/store.js';
 
 export interface Script {
@@ -28,7 +30,8 @@ export class ScriptedEngine implements ChatEngine {
   readonly requests: ChatRequest[] = [];
   /** Prompts longer than this many characters are refused like web-llm refuses them. */
   contextChars = Infinity;
-  private interrupted = false;
+  /** The real engines' turn-taking, so tests see requests wait and stop as they do there. */
+  private readonly replies = new ReplyQueue();
 
   constructor(public script: (request: ChatRequest) => Script = () => ({ tokens: ['Hello', ' there', '.'] })) {}
 
@@ -39,7 +42,12 @@ export class ScriptedEngine implements ChatEngine {
     return this;
   }
 
-  async *streamChat(request: ChatRequest): AsyncIterable<ChatStreamEvent> {
+  streamChat(request: ChatRequest): AsyncIterable<ChatStreamEvent> {
+    return this.replies.reply(request.signal, (stop) => this.streamNow(request, stop));
+  }
+
+  private async *streamNow(request: ChatRequest, stop: AbortSignal): AsyncIterable<ChatStreamEvent> {
+    if (this.store.state.status !== 'ready') throw notReadyError(this.store.state);
     this.requests.push(request);
     const promptChars = request.messages.reduce((n, m) => n + m.content.length, 0);
     if (promptChars > this.contextChars) {
@@ -49,7 +57,6 @@ export class ScriptedEngine implements ChatEngine {
       );
     }
     const script = this.script(request);
-    this.interrupted = false;
     this.store.startGenerating();
     const started = performance.now();
     let sent = 0;
@@ -57,7 +64,7 @@ export class ScriptedEngine implements ChatEngine {
       for (const token of script.tokens) {
         if (script.delayMs) await new Promise((resolve) => setTimeout(resolve, script.delayMs));
         if (script.tokensPerSecond) await paced(started, sent, script.tokensPerSecond);
-        if (this.interrupted) break;
+        if (stop.aborted) break;
         if (script.failAfter && sent === script.failAfter.tokens) throw script.failAfter.error;
         if (sent === script.stallAfter) await new Promise(() => undefined);
         yield { type: 'delta', text: token };
@@ -68,13 +75,14 @@ export class ScriptedEngine implements ChatEngine {
         type: 'usage',
         usage: { promptTokens: promptChars, completionTokens: sent, decodeTokensPerSecond: sent / seconds, prefillTokensPerSecond: 1234 },
       };
+      if (stop.aborted) yield { type: 'stopped' };
     } finally {
       this.store.finishGenerating();
     }
   }
 
   interrupt(): void {
-    this.interrupted = true;
+    this.replies.stopAll();
   }
 
   contextWindow(): number | undefined {

@@ -12,11 +12,15 @@ import type { GpuCapabilities, GpuUnavailable } from '../../src/engine/device.js
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
+const KiB = 1024;
 
 const webLlmRecords: readonly ModelRecord[] = prebuiltAppConfig.model_list;
 const catalog: CatalogEntry[] = buildCatalog(webLlmRecords);
 
-/** Chromium's software adapter: no shader-f16, flagged as a fallback, generous 2 GiB limits. */
+/**
+ * Chromium's software adapter: no shader-f16, flagged as a fallback, generous 2 GiB limits (the
+ * real one offers 1 GiB), and exactly web-llm's workgroup storage and storage buffer minimums.
+ */
 const swiftShader: GpuCapabilities = {
   available: true,
   vendor: 'google',
@@ -27,6 +31,8 @@ const swiftShader: GpuCapabilities = {
   subgroups: false,
   maxBufferSize: 2 * GiB,
   maxStorageBufferBindingSize: 2 * GiB,
+  maxComputeWorkgroupStorageSize: 32 * KiB,
+  maxStorageBuffersPerShaderStage: 10,
   features: ['depth-clip-control', 'float32-filterable', 'texture-compression-bc'],
 };
 
@@ -41,6 +47,8 @@ const desktopGpu: GpuCapabilities = {
   subgroups: true,
   maxBufferSize: 4 * GiB,
   maxStorageBufferBindingSize: 2 * GiB,
+  maxComputeWorkgroupStorageSize: 32 * KiB,
+  maxStorageBuffersPerShaderStage: 10,
   features: ['float32-filterable', 'shader-f16', 'subgroups', 'texture-compression-bc'],
 };
 
@@ -281,6 +289,205 @@ describe('fitModel and GPU buffer limits', () => {
     const rejected = needsBigBuffers.filter((e) => !fitModel(e, desktopGpu).fits);
 
     expect(rejected.map((e) => e.id)).toEqual([]);
+  });
+});
+
+/** The desktop GPU with some of its limits changed: the adapters at and around web-llm's limits. */
+function desktopGpuWith(limits: Partial<GpuCapabilities>): GpuCapabilities {
+  return { ...desktopGpu, description: 'a desktop GPU with changed limits', ...limits };
+}
+
+/** A catalog entry with a made-up buffer need or memory need, for limits no real record sits at. */
+function entryNeeding(need: Partial<Pick<CatalogEntry, 'bufferSizeRequiredBytes' | 'vramMB' | 'lowResource'>>): CatalogEntry {
+  return { ...entry('Qwen3-0.6B-q4f32_1-MLC'), id: 'made-up', ...need };
+}
+
+describe('fitModel judges buffers against the device web-llm creates, not the adapter', () => {
+  /** gemma-4 E2B: web-llm’s record asks for 192 MiB buffers, more than the 128 MiB fallback. */
+  const gemma4 = 'gemma-4-E2B-it-q4f32_1-MLC';
+
+  it('uses a real web-llm record that needs 192 MiB buffers', () => {
+    expect(webLlmRecord(gemma4).buffer_size_required_bytes).toBe(192 * MiB);
+  });
+
+  it('calls a 192 MiB model too large on a 512 MiB-binding adapter, where web-llm falls back to 128 MiB', () => {
+    const fit = fitModel(entry(gemma4), desktopGpuWith({ maxStorageBufferBindingSize: 512 * MiB }));
+
+    expect(fit).toMatchObject({ fits: false, verdict: 'too-large' });
+    if (!fit.fits) {
+      expect(fit.reason).toContain('maxStorageBufferBindingSize');
+      expect(fit.reason).toContain('192 MB');
+      expect(fit.reason).toContain('128 MB');
+    }
+  });
+
+  it('says why the engine gets less than the 512 MB the adapter offers', () => {
+    const fit = fitModel(entry(gemma4), desktopGpuWith({ maxStorageBufferBindingSize: 512 * MiB }));
+
+    if (!fit.fits) expect(fit.reason).toMatch(/offers 512 MB.*1024 MB.*falls back to 128 MB/);
+  });
+
+  it('lets the 192 MiB model fit, without a warning, when the binding size is exactly 1 GiB', () => {
+    const fit = fitModel(entry(gemma4), desktopGpuWith({ maxStorageBufferBindingSize: GiB }));
+
+    expect(fit).toEqual({ fits: true });
+  });
+
+  it('calls the 192 MiB model too large when the binding size is one byte under 1 GiB', () => {
+    const fit = fitModel(entry(gemma4), desktopGpuWith({ maxStorageBufferBindingSize: GiB - 1 }));
+
+    expect(fit).toMatchObject({ fits: false, verdict: 'too-large', reason: expect.stringContaining('maxStorageBufferBindingSize') });
+  });
+
+  it('calls the 192 MiB model too large when the binding size is exactly 128 MiB', () => {
+    const fit = fitModel(entry(gemma4), desktopGpuWith({ maxStorageBufferBindingSize: 128 * MiB }));
+
+    expect(fit).toMatchObject({ fits: false, verdict: 'too-large' });
+  });
+
+  it('lets a model without a buffer need fit when the binding size is exactly 128 MiB', () => {
+    const fit = fitModel(entry('Qwen3-0.6B-q4f32_1-MLC'), desktopGpuWith({ maxStorageBufferBindingSize: 128 * MiB }));
+
+    expect(fit.fits).toBe(true);
+  });
+
+  it('lets a model that needs exactly 128 MiB fit when the binding size is exactly 128 MiB', () => {
+    const fit = fitModel(entryNeeding({ bufferSizeRequiredBytes: 128 * MiB }), desktopGpuWith({ maxStorageBufferBindingSize: 128 * MiB }));
+
+    expect(fit.fits).toBe(true);
+  });
+
+  it('calls a 300 MiB model too large when maxBufferSize is exactly 256 MiB, naming maxBufferSize', () => {
+    const gpu = desktopGpuWith({ maxBufferSize: 256 * MiB, maxStorageBufferBindingSize: GiB });
+
+    const fit = fitModel(entryNeeding({ bufferSizeRequiredBytes: 300 * MiB }), gpu);
+
+    expect(fit).toMatchObject({ fits: false, verdict: 'too-large' });
+    if (!fit.fits) {
+      expect(fit.reason).toContain('maxBufferSize');
+      expect(fit.reason).not.toContain('maxStorageBufferBindingSize');
+    }
+  });
+
+  it('calls a 300 MiB model too large when maxBufferSize is one byte under 1 GiB', () => {
+    const gpu = desktopGpuWith({ maxBufferSize: GiB - 1, maxStorageBufferBindingSize: GiB });
+
+    const fit = fitModel(entryNeeding({ bufferSizeRequiredBytes: 300 * MiB }), gpu);
+
+    expect(fit).toMatchObject({ fits: false, verdict: 'too-large', reason: expect.stringContaining('maxBufferSize') });
+  });
+
+  it('lets the 192 MiB model fit when maxBufferSize is exactly 256 MiB and bindings get 1 GiB', () => {
+    const gpu = desktopGpuWith({ maxBufferSize: 256 * MiB, maxStorageBufferBindingSize: GiB });
+
+    expect(fitModel(entry(gemma4), gpu).fits).toBe(true);
+  });
+
+  it('warns that a desktop model may fail when the binding size is one byte under 1 GiB', () => {
+    const desktopModel = entry('Qwen3-8B-q4f16_1-MLC');
+    expect(desktopModel.lowResource).toBe(false);
+
+    const fit = fitModel(desktopModel, desktopGpuWith({ maxStorageBufferBindingSize: GiB - 1 }));
+
+    expect(fit).toMatchObject({ fits: true, warning: expect.stringMatching(/Made for desktop GPUs/) });
+  });
+
+  it('does not warn about a desktop model when the binding size is 1 GiB or more', () => {
+    const fit = fitModel(entry('Qwen3-8B-q4f16_1-MLC'), desktopGpuWith({ maxStorageBufferBindingSize: GiB }));
+
+    expect(fit).toEqual({ fits: true });
+  });
+});
+
+describe('fitModel on a GPU below what web-llm needs to start', () => {
+  it.each([
+    ['maxStorageBufferBindingSize one byte under 128 MiB', { maxStorageBufferBindingSize: 128 * MiB - 1 }, 'maxStorageBufferBindingSize'],
+    ['maxBufferSize one byte under 256 MiB', { maxBufferSize: 256 * MiB - 1 }, 'maxBufferSize'],
+    ['32767 bytes of workgroup storage', { maxComputeWorkgroupStorageSize: 32 * KiB - 1 }, 'workgroup storage'],
+    ['9 storage buffers per shader stage', { maxStorageBuffersPerShaderStage: 9 }, 'storage buffers per shader stage'],
+  ] as const)('lets no model fit with %s, naming the limit', (_what, limits, named) => {
+    const fitted = fitCatalog(catalog, desktopGpuWith(limits));
+
+    const otherVerdicts = fitted.filter((e) => e.fit.fits || e.fit.verdict !== 'gpu-too-limited' || !e.fit.reason.includes(named));
+
+    expect(otherVerdicts.map((e) => e.id)).toEqual([]);
+  });
+
+  it.each([
+    ['maxStorageBufferBindingSize exactly 128 MiB', { maxStorageBufferBindingSize: 128 * MiB }],
+    ['maxBufferSize exactly 256 MiB', { maxBufferSize: 256 * MiB }],
+    ['exactly 32768 bytes of workgroup storage', { maxComputeWorkgroupStorageSize: 32 * KiB }],
+    ['exactly 10 storage buffers per shader stage', { maxStorageBuffersPerShaderStage: 10 }],
+  ] as const)('still lets the small models fit with %s', (_what, limits) => {
+    const fit = fitModel(entry('Qwen3-0.6B-q4f32_1-MLC'), desktopGpuWith(limits));
+
+    expect(fit.fits).toBe(true);
+  });
+
+  it('says the workgroup storage in KB the GPU has and the engine needs', () => {
+    const fit = fitModel(entry('Qwen3-0.6B-q4f32_1-MLC'), desktopGpuWith({ maxComputeWorkgroupStorageSize: 16 * KiB }));
+
+    if (fit.fits) throw new Error('expected the model not to fit');
+    expect(fit.reason).toContain('only 16 KB of workgroup storage');
+    expect(fit.reason).toContain('needs 32 KB');
+  });
+
+  it('recommends nothing on such a GPU', () => {
+    const fitted = fitCatalog(catalog, desktopGpuWith({ maxStorageBuffersPerShaderStage: 8 }));
+
+    expect(recommendedModel(fitted)).toBeUndefined();
+  });
+});
+
+describe('fitModel when the device reports 8 GB of memory (Chromium’s usual cap)', () => {
+  const eightBModel = 'Qwen3-8B-q4f32_1-MLC';
+
+  it('lets an 8B model that needs more than 60 % of 8 GB fit, with a warning that it may not', () => {
+    expect(entry(eightBModel).vramMB).toBeGreaterThan(8 * 1024 * 0.6);
+
+    const fit = fitModel(entry(eightBModel), desktopGpu, 8);
+
+    expect(fit).toMatchObject({ fits: true, warning: expect.stringMatching(/8 GB or more.*may not fit/) });
+  });
+
+  it('says in the warning how much memory the model needs, in GB', () => {
+    const fit = fitModel(entry(eightBModel), desktopGpu, 8);
+
+    expect(fit.fits && fit.warning).toContain(`about ${(entry(eightBModel).vramMB / 1024).toFixed(1)} GB`);
+  });
+
+  it('lets a model that needs no more than 60 % of 8 GB fit without a warning', () => {
+    const fit = fitModel(entryNeeding({ vramMB: Math.round(8 * 1024 * 0.6) }), desktopGpu, 8);
+
+    expect(fit).toEqual({ fits: true });
+  });
+
+  it('warns about a model that needs one MB more than 60 % of 8 GB', () => {
+    const fit = fitModel(entryNeeding({ vramMB: Math.round(8 * 1024 * 0.6) + 1 }), desktopGpu, 8);
+
+    expect(fit).toMatchObject({ fits: true, warning: expect.any(String) });
+  });
+
+  it('still calls a model above 16 GB too large', () => {
+    const fit = fitModel(entryNeeding({ vramMB: 17 * 1024 }), desktopGpu, 8);
+
+    expect(fit).toMatchObject({ fits: false, verdict: 'too-large' });
+  });
+
+  it('does not warn about the 8B model when the browser reports no device memory', () => {
+    expect(fitModel(entry(eightBModel), desktopGpu)).toEqual({ fits: true });
+  });
+
+  it('keeps the budget of 60 % for a device reporting 4 GB', () => {
+    const fit = fitModel(entryNeeding({ vramMB: Math.round(4 * 1024 * 0.6) + 1 }), desktopGpu, 4);
+
+    expect(fit).toMatchObject({ fits: false, verdict: 'too-large' });
+  });
+
+  it('keeps the software adapter’s 4 GB budget', () => {
+    const fit = fitModel(entryNeeding({ vramMB: 4097 }), swiftShader, 8);
+
+    expect(fit).toMatchObject({ fits: false, verdict: 'too-large' });
   });
 });
 

@@ -126,6 +126,7 @@ describe('explainCpuError', () => {
     it('says the model does not fit in memory when allocation fails', () => {
       const error = explainCpuError(thrown('RangeError', 'Array buffer allocation failed'), 'load', URL_);
 
+      expect(error.code).toBe('out-of-memory');
       expect(error.message).toMatch(/does not fit in the memory/);
       expect(error.hint).toMatch(/smaller model/);
     });

@@ -11,13 +11,14 @@ import { CpuModelLibrary, customCpuEntry, fitCpuModel } from '../../src/engine/c
 import type { CpuEngineClient } from '../../src/engine/cpu/cpu-engine-client.js';
 import type { EngineClient } from '../../src/engine/engine-client.js';
 import { customGpuEntry, GpuModelLibrary } from '../../src/engine/gpu-library.js';
-import { CustomModelError, parseHttpUrl } from '../../src/engine/model-library.js';
+import { contextWindowOf, CustomModelError, parseHttpUrl } from '../../src/engine/model-library.js';
 import { EngineStore } from '../../src/engine/store.js';
 
 const NONE: ReadonlySet<string> = new Set();
 const GGUF = 'https://huggingface.co/someone/Tiny-GGUF/resolve/main/tiny-model-Q4_K_M.gguf';
 const MLC = 'https://huggingface.co/mlc-ai/Qwen3-0.6B-q4f16_1-MLC';
 const WASM = 'https://example.com/libs/Qwen3-0.6B-q4f16_1-ctx4k_cs1k-webgpu.wasm';
+const MLC_F32 = 'https://huggingface.co/mlc-ai/Qwen3-0.6B-q4f32_1-MLC';
 
 /** The error a function throws, or a failure when it throws none. */
 function errorOf(fn: () => unknown): Error {
@@ -264,11 +265,79 @@ describe('customGpuEntry (an MLC model folder plus its library)', () => {
   });
 
   it('hands web-llm a record with the model id, the model folder and the library', () => {
-    expect(customGpuEntry({ url: MLC, libraryUrl: WASM }, NONE).record).toEqual({
+    expect(customGpuEntry({ url: MLC, libraryUrl: WASM }, NONE).record).toMatchObject({
       model_id: 'Qwen3-0.6B-q4f16_1-MLC',
       model: MLC,
       model_lib: WASM,
     });
+  });
+
+  it('sizes the record for a context window of 4,096 tokens when none is asked for, as the card says', () => {
+    const entry = customGpuEntry({ url: MLC, libraryUrl: WASM }, NONE);
+
+    expect(entry.record?.overrides?.context_window_size).toBe(4096);
+    expect(entry.contextWindow).toBe(4096);
+  });
+
+  it('sizes the record for the context window asked for, and shows it on the entry', () => {
+    const entry = customGpuEntry({ url: MLC, libraryUrl: WASM, contextWindow: 8192 }, NONE);
+
+    expect(entry.record?.overrides?.context_window_size).toBe(8192);
+    expect(entry.contextWindow).toBe(8192);
+  });
+
+  it('turns the sliding window off in the record, as web-llm does when it fixes a context window', () => {
+    // web-llm refuses a config with both windows set; some MLC configs set a sliding window.
+    expect(customGpuEntry({ url: MLC, libraryUrl: WASM }, NONE).record?.overrides?.sliding_window_size).toBe(-1);
+  });
+
+  it('tells web-llm that a q4f16_1 model needs shader-f16', () => {
+    expect(customGpuEntry({ url: MLC, libraryUrl: WASM }, NONE).record?.required_features).toEqual(['shader-f16']);
+  });
+
+  it('tells web-llm that a q4f32_1 model needs no GPU feature', () => {
+    const record = customGpuEntry({ url: MLC_F32, libraryUrl: WASM }, NONE).record;
+
+    expect(record).toBeDefined();
+    expect(record?.required_features ?? []).toEqual([]);
+  });
+
+  it('asks web-llm for what the catalog says the same model needs: its context window and GPU features', () => {
+    const curated = catalog.find((e) => e.id === 'Qwen3-0.6B-q4f16_1-MLC')!;
+
+    const record = customGpuEntry({ url: curated.modelUrl, libraryUrl: curated.libraryUrl }, NONE).record!;
+
+    expect(record.overrides?.context_window_size).toBe(curated.contextWindow);
+    // web-llm marks only some f16 records; the catalog adds shader-f16 to the rest (describeRecord).
+    expect(record.required_features).toEqual(curated.requiredFeatures);
+  });
+
+  it.each([
+    [255, '255'],
+    [131073, '131073'],
+    [0, '0'],
+    [-4096, '-4096'],
+    [4096.5, '4096.5'],
+    [Number.NaN, 'NaN'],
+    [Number.POSITIVE_INFINITY, 'Infinity'],
+  ])('refuses a context window of %s, saying which windows it accepts', (contextWindow, shown) => {
+    const error = errorOf(() => customGpuEntry({ url: MLC, libraryUrl: WASM, contextWindow }, NONE));
+
+    expect(error).toBeInstanceOf(CustomModelError);
+    expect(error.message).toBe(
+      `The context window must be a whole number of tokens from 256 to 131,072 (got ${shown}). 4,096 suits most models.`,
+    );
+  });
+
+  it.each([256, 131072])('accepts a context window of %s tokens, at the edge of the range', (contextWindow) => {
+    expect(customGpuEntry({ url: MLC, libraryUrl: WASM, contextWindow }, NONE).record?.overrides?.context_window_size).toBe(contextWindow);
+  });
+
+  it('refuses a context window saved as text rather than as a number', () => {
+    // Settings come back from IndexedDB untyped; a string must not reach web-llm's config.
+    const error = errorOf(() => contextWindowOf({ contextWindow: '8192' as unknown as number }));
+
+    expect(error).toBeInstanceOf(CustomModelError);
   });
 
   it.each([`${MLC}/resolve/main/`, `${MLC}/resolve/main`, `${MLC}/`])('names %s after the folder, without the suffix', (url) => {
@@ -361,7 +430,50 @@ describe('GpuModelLibrary.addCustom', () => {
     library.addCustom({ url: MLC, libraryUrl: WASM });
 
     expect(configs).toHaveLength(1);
-    expect(configs[0].model_list).toContainEqual({ model_id: 'Qwen3-0.6B-q4f16_1-MLC', model: MLC, model_lib: WASM });
+    expect(configs[0].model_list).toContainEqual(
+      expect.objectContaining({ model_id: 'Qwen3-0.6B-q4f16_1-MLC', model: MLC, model_lib: WASM }),
+    );
+  });
+
+  it('hands the engine the context window asked for, in the new model’s record', () => {
+    const { engine, configs } = fakeEngine();
+    const library = new GpuModelLibrary(engine, []);
+
+    library.addCustom({ url: MLC, libraryUrl: WASM, contextWindow: 2048 });
+
+    expect(configs[0].model_list[0].overrides?.context_window_size).toBe(2048);
+  });
+
+  it('changes the context window of a model added again with another one, keeping its id', () => {
+    const { engine, configs } = fakeEngine();
+    const library = new GpuModelLibrary(engine, []);
+    const first = library.addCustom({ url: MLC, libraryUrl: WASM });
+
+    const second = library.addCustom({ url: MLC, libraryUrl: WASM, contextWindow: 8192 });
+
+    expect(second).toMatchObject({ id: first.id, contextWindow: 8192 });
+    expect(library.entries()).toEqual([second]);
+    expect(configs.at(-1)!.model_list[0].overrides?.context_window_size).toBe(8192);
+  });
+
+  it('keeps the context window chosen before when the model is added again without one', () => {
+    const { engine } = fakeEngine();
+    const library = new GpuModelLibrary(engine, []);
+    const first = library.addCustom({ url: MLC, libraryUrl: WASM, contextWindow: 8192 });
+
+    const second = library.addCustom({ url: MLC, libraryUrl: WASM });
+
+    expect(second).toBe(first);
+  });
+
+  it('refuses a bad context window for a model already added, leaving it as it was', () => {
+    const { engine, configs } = fakeEngine();
+    const library = new GpuModelLibrary(engine, []);
+    const first = library.addCustom({ url: MLC, libraryUrl: WASM });
+
+    expect(() => library.addCustom({ url: MLC, libraryUrl: WASM, contextWindow: 10 })).toThrow(CustomModelError);
+    expect(library.entries()).toEqual([first]);
+    expect(configs).toHaveLength(1);
   });
 
   it('keeps the curated models loadable in the new app config', () => {

@@ -12,8 +12,12 @@ const GPU: GpuCapabilities = {
   subgroups: false,
   maxBufferSize: 2 ** 30,
   maxStorageBufferBindingSize: 2 ** 30,
+  maxComputeWorkgroupStorageSize: 32 * 1024,
+  maxStorageBuffersPerShaderStage: 10,
   features: ['shader-f16'],
 };
+/** A GPU web-llm refuses: too little workgroup storage for its shaders. */
+const LIMITED_GPU: GpuCapabilities = { ...GPU, description: 'a GPU below web-llm’s limits', maxComputeWorkgroupStorageSize: 16 * 1024 };
 const NO_GPU: GpuUnavailable = { available: false, reason: 'no-navigator-gpu' };
 
 describe('parseEnginePreference (the ?engine= of a link)', () => {
@@ -83,5 +87,47 @@ describe('chooseEngine', () => {
     ['cpu', 'no GPU', NO_GPU],
   ] as const)('uses the %s engine when chosen, with %s', (preference, _gpu, gpu) => {
     expect(chooseEngine(preference, gpu)).toMatchObject({ kind: preference, reason: expect.stringMatching(/as chosen/) });
+  });
+
+  it('falls back to the CPU when automatic and the GPU is below what the GPU engine needs', () => {
+    expect(chooseEngine('auto', LIMITED_GPU).kind).toBe('cpu');
+  });
+
+  it('explains that CPU fallback by naming the GPU’s limit', () => {
+    const { reason } = chooseEngine('auto', LIMITED_GPU);
+
+    expect(reason).toMatch(/^CPU engine: this GPU is below what the GPU engine needs/);
+    expect(reason).toContain('16 KB of workgroup storage');
+    expect(reason).toContain('32 KB');
+  });
+
+  it.each([
+    ['binding size exactly 128 MiB', { maxStorageBufferBindingSize: 128 * 2 ** 20 }],
+    ['maxBufferSize exactly 256 MiB', { maxBufferSize: 256 * 2 ** 20 }],
+    ['exactly 32768 bytes of workgroup storage', { maxComputeWorkgroupStorageSize: 32768 }],
+    ['exactly 10 storage buffers per shader stage', { maxStorageBuffersPerShaderStage: 10 }],
+  ] as const)('keeps the GPU when automatic and the GPU has %s', (_what, limits) => {
+    expect(chooseEngine('auto', { ...GPU, ...limits }).kind).toBe('webgpu');
+  });
+
+  it.each([
+    ['binding size one byte under 128 MiB', { maxStorageBufferBindingSize: 128 * 2 ** 20 - 1 }, 'maxStorageBufferBindingSize'],
+    ['maxBufferSize one byte under 256 MiB', { maxBufferSize: 256 * 2 ** 20 - 1 }, 'maxBufferSize'],
+    ['32767 bytes of workgroup storage', { maxComputeWorkgroupStorageSize: 32767 }, 'maxComputeWorkgroupStorageSize'],
+    ['9 storage buffers per shader stage', { maxStorageBuffersPerShaderStage: 9 }, 'maxStorageBuffersPerShaderStage'],
+  ] as const)('picks the CPU when automatic and the GPU has %s, naming the limit', (_what, limits, named) => {
+    expect(chooseEngine('auto', { ...GPU, ...limits })).toMatchObject({ kind: 'cpu', reason: expect.stringContaining(named) });
+  });
+
+  it('still uses the GPU engine when chosen on a GPU below its needs', () => {
+    expect(chooseEngine('webgpu', LIMITED_GPU).kind).toBe('webgpu');
+  });
+
+  it('warns that the chosen GPU engine will likely fail, naming the limit', () => {
+    const { reason } = chooseEngine('webgpu', LIMITED_GPU);
+
+    expect(reason).toMatch(/as chosen/);
+    expect(reason).toMatch(/likely fail/);
+    expect(reason).toContain('workgroup storage');
   });
 });

@@ -42,6 +42,8 @@ const ALL_CODES = Object.keys({
   'model-not-found': true,
   'bad-model-library': true,
   'bad-model-file': true,
+  'gpu-limits': true,
+  'out-of-memory': true,
   'context-window': true,
   aborted: true,
   unknown: true,

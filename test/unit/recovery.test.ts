@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { engineError } from '../../src/engine/errors.js';
-import { answersWithin, type LoadableEngine } from '../../src/engine/model-library.js';
+import { engineError, type EngineError } from '../../src/engine/errors.js';
+import { answerWithin, type LoadableEngine } from '../../src/engine/model-library.js';
 import { EngineRecovery } from '../../src/engine/recovery.js';
 import { EngineStore } from '../../src/engine/store.js';
 
@@ -8,6 +8,8 @@ import { EngineStore } from '../../src/engine/store.js';
 class FlakyEngine implements LoadableEngine {
   readonly store = new EngineStore('cpu', (flush) => flush());
   answers = true;
+  /** The worker answers, but its model is gone (web-llm after a lost GPU device). */
+  modelGone = false;
   loadsThatFail = 0;
   loads: string[] = [];
 
@@ -20,14 +22,17 @@ class FlakyEngine implements LoadableEngine {
       return false;
     }
     this.answers = true;
+    this.modelGone = false;
     this.store.markReady(modelId);
     return true;
   }
-  isResponsive(timeoutMs: number): Promise<boolean> {
-    return answersWithin(this.answers ? Promise.resolve() : new Promise(() => undefined), timeoutMs);
+  async checkModel(timeoutMs: number): Promise<EngineError | undefined> {
+    if (this.modelGone) return engineError('device-lost', 'ModelNotLoadedError: Model not loaded before trying to complete getMessage.');
+    const answer = await answerWithin(this.answers ? Promise.resolve() : new Promise(() => undefined), timeoutMs);
+    return answer.kind === 'late' ? engineError('worker-lost', 'no answer') : undefined;
   }
-  markLost(detail: string): void {
-    this.store.fail(engineError('worker-lost', detail));
+  markLost(reason: EngineError | string): void {
+    this.store.fail(typeof reason === 'string' ? engineError('worker-lost', reason) : reason);
   }
   streamChat(): AsyncIterable<never> {
     throw new Error('not used');
@@ -67,6 +72,16 @@ describe('engine recovery', () => {
     expect(engine.loads).toEqual(['m']);
     expect(engine.store.state).toEqual({ status: 'ready', modelId: 'm' });
     expect(recovery.state).toEqual({ phase: 'watching' });
+  });
+
+  it('counts a worker that answers "no model loaded" (a lost GPU device) as lost, and reloads', async () => {
+    engine.modelGone = true;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(engine.store.state).toMatchObject({ status: 'error', code: 'device-lost' });
+
+    await vi.advanceTimersByTimeAsync(100);
+    expect(engine.loads).toEqual(['m']);
+    expect(engine.store.state).toEqual({ status: 'ready', modelId: 'm' });
   });
 
   it('waits longer before each retry and gives up after the last', async () => {

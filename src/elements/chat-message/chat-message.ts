@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { createRef, ref, type Ref } from 'lit/directives/ref.js';
 import { MarkdownStream } from '../../chat/markdown.js';
-import type { ChatMessage } from '../../chat/conversation.js';
+import { finiteFigures, type ChatMessage } from '../../chat/conversation.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { chatMessageStyles } from './chat-message.styles.js';
 import { ApertoMessageActionEvent } from '../../events/message-action.js';
@@ -119,14 +119,16 @@ export class ApertoChatMessage extends LitElement {
   }
 
   private renderFigures(m: ChatMessage) {
-    const f = m.figures;
-    if (!f) return nothing;
+    if (!m.figures) return nothing;
+    // A speed web-llm could not measure (NaN) is left out, not shown as "NaN tok/s".
+    const f = finiteFigures(m.figures);
     const streaming = m.status === 'streaming';
     const items: string[] = [];
     if (f.timeToFirstTokenMs !== undefined) items.push(`first token ${(f.timeToFirstTokenMs / 1000).toFixed(2)} s`);
     if (f.prefillTokensPerSecond !== undefined && !streaming) items.push(`prefill ${f.prefillTokensPerSecond.toFixed(1)} tok/s`);
     if (f.decodeTokensPerSecond !== undefined) items.push(`${streaming ? 'now ' : 'decode '}${f.decodeTokensPerSecond.toFixed(1)} tok/s`);
     if (f.completionTokens !== undefined) items.push(`${f.completionTokens} tokens`);
+    if (items.length === 0) return nothing;
     return html`<div class="figures" aria-label="Speed figures">${items.map((i) => html`<span>${i}</span>`)}</div>`;
   }
 

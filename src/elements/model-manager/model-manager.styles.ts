@@ -86,6 +86,15 @@ export const modelManagerStyles = css`
   form.custom button {
     justify-self: start;
   }
+  /* A token count is at most six digits; a full-width box would suggest a longer answer. */
+  form.custom input[type='number'] {
+    max-width: 10rem;
+  }
+  /* Sits under the field it explains, closer to it than to the next one. */
+  form.custom .hint {
+    margin: -0.35rem 0 0;
+    font-size: 0.85rem;
+  }
   .form-error {
     color: var(--_danger);
     margin: 0;

@@ -2,7 +2,16 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { ENGINE_PREFERENCES, parseEnginePreference, type EnginePreference } from '../../app/engine-choice.js';
 import { recommendedModel, type FittedEntry } from '../../engine/catalog.js';
 import { probeStorage, requestPersistentStorage, type DeviceReport, type StorageReport } from '../../engine/device.js';
-import { CustomModelError, fitEntries, type ModelLibrary, type StoredModel } from '../../engine/model-library.js';
+import {
+  CustomModelError,
+  DEFAULT_CONTEXT_WINDOW,
+  MAX_CONTEXT_WINDOW,
+  MIN_CONTEXT_WINDOW,
+  fitEntries,
+  type CustomModelInput,
+  type ModelLibrary,
+  type StoredModel,
+} from '../../engine/model-library.js';
 import { deviceReport, pageEngine } from '../../engine/page-engine.js';
 import { formatBytes } from '../../engine/progress.js';
 import { EngineStateController } from '../../engine/store-controller.js';
@@ -356,7 +365,27 @@ export class ApertoModelManager extends LitElement {
             : 'A GGUF model file (for a split model, its first part, …-00001-of-0000N.gguf).'}
         </p>
         <label>Model URL <input name="url" type="url" required placeholder="https://huggingface.co/…" /></label>
-        ${gpu ? html`<label>Library URL (.wasm) <input name="libraryUrl" type="url" required placeholder="https://…/model-webgpu.wasm" /></label>` : nothing}
+        ${gpu
+          ? html`<label>Library URL (.wasm) <input name="libraryUrl" type="url" required placeholder="https://…/model-webgpu.wasm" /></label>
+              <label>
+                Context window (tokens)
+                <input
+                  name="contextWindow"
+                  type="number"
+                  required
+                  min=${MIN_CONTEXT_WINDOW}
+                  max=${MAX_CONTEXT_WINDOW}
+                  step="1"
+                  value=${DEFAULT_CONTEXT_WINDOW}
+                  inputmode="numeric"
+                  aria-describedby="context-hint"
+                />
+              </label>
+              <p class="muted hint" id="context-hint">
+                How much of the conversation the model keeps in mind. Its memory is set aside on the GPU when the model
+                loads: a larger window needs more GPU memory.
+              </p>`
+          : nothing}
         <button type="submit">Add model</button>
         ${this.customError ? html`<p class="form-error" role="alert">${this.customError}</p>` : nothing}
       </form>
@@ -367,14 +396,27 @@ export class ApertoModelManager extends LitElement {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
     const data = new FormData(form);
-    const input = { url: String(data.get('url') ?? ''), libraryUrl: data.has('libraryUrl') ? String(data.get('libraryUrl')) : undefined };
+    const input: CustomModelInput = {
+      url: String(data.get('url') ?? ''),
+      libraryUrl: data.has('libraryUrl') ? String(data.get('libraryUrl')) : undefined,
+    };
+    // Only the GPU form has the field; an empty one means the default, anything else the library checks.
+    const context = String(data.get('contextWindow') ?? '').trim();
+    if (context) input.contextWindow = Number(context);
     try {
       const entry = this.library.addCustom(input);
       this.customError = '';
       this.highlight = entry.id;
       this.notice = `${entry.name} was added to the catalog.`;
       form.reset();
-      const saved = { engine: this.library.kind, url: entry.modelUrl, ...(entry.libraryUrl ? { libraryUrl: entry.libraryUrl } : {}) };
+      // The window is kept with the model (GPU only: the CPU engine sizes its context per page), so
+      // it loads with the same window after a reload.
+      const saved = {
+        engine: this.library.kind,
+        url: entry.modelUrl,
+        ...(entry.libraryUrl ? { libraryUrl: entry.libraryUrl } : {}),
+        ...(entry.engine === 'webgpu' ? { contextWindow: entry.contextWindow } : {}),
+      };
       await this.settings.addCustomModel(saved).catch(() => undefined);
     } catch (error) {
       this.customError = error instanceof CustomModelError ? error.message : `That model could not be added: ${String(error)}`;

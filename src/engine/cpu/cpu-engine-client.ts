@@ -17,7 +17,9 @@ import {
 } from '@wllama/wllama/esm/index.js';
 import type { ChatEngine, ChatRequest, ChatStreamEvent, ChatUsage } from '../chat-engine.js';
 import { engineError, type EngineError } from '../errors.js';
-import { answersWithin } from '../model-library.js';
+import { answerWithin } from '../model-library.js';
+import { finiteUsage, notReadyError } from '../reply-checks.js';
+import { ReplyQueue } from '../reply-queue.js';
 import { DOWNLOAD_RETRY_DELAYS_MS, EtaEstimator, nextRetry, pause, type LoadProgress } from '../progress.js';
 import type { EngineStore } from '../store.js';
 import { explainCpuError, noMemory64Error, type CpuStage } from './cpu-errors.js';
@@ -126,6 +128,8 @@ export class CpuEngineClient implements ChatEngine {
   private loaded?: { model: CpuModel; contextWindow: number };
   private attempt?: LoadAttempt;
   private generation?: AbortController;
+  /** Replies and loads take turns: one model, one reply at a time. */
+  private readonly replies = new ReplyQueue();
 
   constructor(options: CpuEngineClientOptions) {
     this.store = options.store;
@@ -150,8 +154,16 @@ export class CpuEngineClient implements ChatEngine {
   async load(model: CpuModel): Promise<boolean> {
     const state = this.store.state;
     if ((state.status === 'ready' || state.status === 'generating') && this.loaded?.model.url === model.url) return true;
-    this.release();
+    if (this.attempt) this.release();
+    // End this model's replies, and load once they have let go of it.
+    this.replies.stopAll();
     const attempt = (this.attempt = loadAttempt(model));
+    return this.replies.exclusive(() => this.loadNow(model, attempt));
+  }
+
+  private async loadNow(model: CpuModel, attempt: LoadAttempt): Promise<boolean> {
+    if (this.attempt !== attempt) return false;
+    this.release(attempt);
     const stillCurrent = () => this.attempt === attempt;
     this.store.startLoading(model.id);
     let stage: CpuStage = 'download';
@@ -220,28 +232,40 @@ export class CpuEngineClient implements ChatEngine {
 
   /** Remove a model's file from this device. Unloads it first if it is the one in use. */
   async deleteModel(url: string): Promise<void> {
-    if (this.loaded?.model.url === url || this.attempt?.model.url === url) {
+    if (this.attempt?.model.url === url) {
       this.release();
       this.store.reset();
+    } else if (this.loaded?.model.url === url) {
+      this.replies.stopAll();
+      await this.replies.exclusive(async () => {
+        if (this.loaded?.model.url !== url) return;
+        this.release();
+        this.store.reset();
+      });
     }
     await forgetModelFileSoon(url);
   }
 
   /** Stop everything and free the model's memory. */
   dispose(): void {
+    this.replies.stopAll();
     this.release();
     if (this.store.state.status !== 'idle') this.store.reset();
   }
 
-  isResponsive(timeoutMs: number): Promise<boolean> {
+  async checkModel(timeoutMs: number): Promise<EngineError | undefined> {
+    if (!this.wllama || !this.loaded) return undefined;
     // wllama's debug report is its one round trip to the worker with no side effect (microseconds).
-    return this.wllama && this.loaded ? answersWithin(this.wllama._getDebugInfo(), timeoutMs) : Promise.resolve(true);
+    const answer = await answerWithin(this.wllama._getDebugInfo(), timeoutMs);
+    if (answer.kind === 'late') return engineError('worker-lost', `The model worker did not answer within ${timeoutMs / 1000} s.`);
+    if (!this.wllama.isModelLoaded()) return engineError('worker-lost', 'The model worker no longer has the model loaded.');
+    return undefined;
   }
 
-  markLost(detail: string): void {
+  markLost(reason: EngineError | string): void {
     const modelId = this.loaded?.model.id ?? this.attempt?.model.id;
     this.release();
-    this.store.fail(engineError('worker-lost', detail), modelId);
+    this.store.fail(typeof reason === 'string' ? engineError('worker-lost', reason) : reason, modelId);
   }
 
   /** How many threads llama.cpp runs on: more than one only on a cross-origin isolated page. */
@@ -254,23 +278,24 @@ export class CpuEngineClient implements ChatEngine {
   }
 
   interrupt(): void {
-    this.generation?.abort();
+    this.replies.stopAll();
   }
 
   /**
-   * Stream one reply. Deltas arrive as llama.cpp's server code emits them; the last event is the
-   * usage (also after an interrupt), from llama.cpp's own timings where it has them.
+   * Stream one reply, when its turn comes (see reply-queue.ts). Deltas arrive as llama.cpp's server
+   * code emits them; then the usage (also after a stop), from llama.cpp's own timings where it has
+   * them.
    */
-  async *streamChat(request: ChatRequest): AsyncIterable<ChatStreamEvent> {
+  streamChat(request: ChatRequest): AsyncIterable<ChatStreamEvent> {
+    return this.replies.reply(request.signal, (stopped) => this.streamNow(request, stopped));
+  }
+
+  private async *streamNow(request: ChatRequest, stopped: AbortSignal): AsyncIterable<ChatStreamEvent> {
     const wllama = this.wllama;
-    if (!wllama || !this.loaded || this.store.state.status !== 'ready') {
-      throw {
-        ...engineError('unknown', `streamChat while ${this.store.state.status}`),
-        message: 'No model is ready to answer yet.',
-        hint: 'Load a model first, or wait for the reply in progress to finish.',
-      } satisfies EngineError;
-    }
+    if (!wllama || !this.loaded || this.store.state.status !== 'ready') throw notReadyError(this.store.state);
     const stop = (this.generation = new AbortController());
+    const forwardStop = () => stop.abort();
+    stopped.addEventListener('abort', forwardStop, { once: true });
     this.store.startGenerating();
     // Unloaded mid-reply (dispose, another model): wllama's worker is gone and its promise never
     // settles, so the reply ends with what it has instead of waiting for it.
@@ -347,8 +372,10 @@ export class CpuEngineClient implements ChatEngine {
         }
         throw error;
       }
-      yield { type: 'usage', usage: measuredUsage({ sentAt, firstAt, lastAt, deltas, timings, usage }) };
+      yield { type: 'usage', usage: finiteUsage(measuredUsage({ sentAt, firstAt, lastAt, deltas, timings, usage })) };
+      if (stop.signal.aborted) yield { type: 'stopped' };
     } finally {
+      stopped.removeEventListener('abort', forwardStop);
       // The reader may leave early (break, an error in its loop): stop llama.cpp too, and only
       // report "ready" once it has let go of the request.
       if (!finished) stop.abort();
@@ -437,10 +464,10 @@ export class CpuEngineClient implements ChatEngine {
     }
   }
 
-  /** Leave any load, reply and model behind, and free the WebAssembly instance. */
-  private release(): void {
-    const attempt = this.attempt;
-    this.attempt = undefined;
+  /** Leave any load (but `keep`), reply and model behind, and free the WebAssembly instance. */
+  private release(keep?: LoadAttempt): void {
+    const attempt = this.attempt === keep ? undefined : this.attempt;
+    if (this.attempt !== keep) this.attempt = undefined;
     attempt?.download.abort();
     attempt?.cancel(engineError('aborted'));
     this.generation?.abort();

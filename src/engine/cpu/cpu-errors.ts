@@ -53,7 +53,7 @@ export function explainCpuError(raw: unknown, stage: CpuStage, url?: string): En
   }
   if (MEMORY.test(detail)) {
     return {
-      ...engineError('unknown', detail),
+      ...engineError('out-of-memory', detail),
       message: 'The model does not fit in the memory this browser tab may use.',
       hint: 'Choose a smaller model, or close other tabs and try again.',
     };

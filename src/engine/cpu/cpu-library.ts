@@ -3,7 +3,7 @@ import { CacheManager } from '@wllama/wllama/esm/index.js';
 import type { CatalogEntry, Fit } from '../catalog.js';
 import type { ChatRequest } from '../chat-engine.js';
 import type { DeviceReport } from '../device.js';
-import { engineError } from '../errors.js';
+import { engineError, type EngineError } from '../errors.js';
 import { CustomModelError, lastSegment, normalUrl, parseHttpUrl, type CustomModelInput, type LoadableEngine, type ModelLibrary, type StoredModel } from '../model-library.js';
 import { cpuCatalog } from './cpu-catalog.js';
 import { CpuEngineClient, forgetModelFileSoon } from './cpu-engine-client.js';
@@ -85,8 +85,8 @@ export class CpuModelLibrary implements ModelLibrary {
       contextWindow: () => client.contextWindow(),
       cancel: () => client.cancel(),
       dispose: () => client.dispose(),
-      isResponsive: (timeoutMs: number) => client.isResponsive(timeoutMs),
-      markLost: (detail: string) => client.markLost(detail),
+      checkModel: (timeoutMs: number) => client.checkModel(timeoutMs),
+      markLost: (reason: EngineError | string) => client.markLost(reason),
       async load(modelId: string) {
         const entry = library.entries().find((e) => e.id === modelId);
         if (!entry) {
