@@ -1,5 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
+import { chooseEngine } from '../../src/app/engine-choice.js';
 import { probeGpu } from '../../src/engine/device.js';
+import { deviceLimitsWebLlmRequests, hardLimitProblem } from '../../src/engine/webgpu-limits.js';
 import '../../src/elements/device-panel/device-panel.define.js';
 import { deepQueryAll, waitFor } from '../support/dom.js';
 
@@ -13,6 +15,29 @@ describe('device probe on the SwiftShader WebGPU adapter', () => {
     expect(gpu.isFallbackAdapter).to.equal(true);
     expect(gpu.maxBufferSize).to.be.greaterThan(128 * 1024 * 1024 - 1);
     expect(gpu.maxStorageBufferBindingSize).to.be.greaterThan(0);
+  });
+
+  it('reads the limits web-llm checks, and keeps the GPU engine on an adapter that meets them', async () => {
+    const gpu = await probeGpu();
+    if (!gpu.available) throw new Error('WebGPU is expected in this group');
+    const adapter = (await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' }))!;
+
+    expect(gpu.maxComputeWorkgroupStorageSize).to.equal(adapter.limits.maxComputeWorkgroupStorageSize);
+    expect(gpu.maxStorageBuffersPerShaderStage).to.equal(adapter.limits.maxStorageBuffersPerShaderStage);
+    expect(hardLimitProblem(gpu)).to.equal(undefined);
+    expect(chooseEngine('auto', gpu).kind).to.equal('webgpu');
+    // The device web-llm creates never has more than 1 GiB bindings, whatever the adapter offers.
+    expect(deviceLimitsWebLlmRequests(gpu).maxStorageBufferBindingSize).to.be.at.most(1 << 30);
+  });
+
+  it('chooses the CPU engine, naming the limit, when the same adapter reports fewer storage buffers than web-llm needs', async () => {
+    const gpu = await probeGpu();
+    if (!gpu.available) throw new Error('WebGPU is expected in this group');
+
+    const choice = chooseEngine('auto', { ...gpu, maxStorageBuffersPerShaderStage: 8 });
+
+    expect(choice.kind).to.equal('cpu');
+    expect(choice.reason).to.include('maxStorageBuffersPerShaderStage');
   });
 
   it('shows the adapter, shader-f16 "no" and the storage estimate on the Device panel', async () => {
