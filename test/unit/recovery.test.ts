@@ -84,6 +84,15 @@ describe('engine recovery', () => {
     expect(engine.store.state).toEqual({ status: 'ready', modelId: 'm' });
   });
 
+  it('reloads after a reply failed because the GPU device was lost (the kiosk recovers by itself)', async () => {
+    engine.store.startGenerating();
+    engine.store.fail(engineError('device-lost', 'ModelNotLoadedError: Model not loaded before trying to complete ChatCompletionRequest.'));
+
+    await vi.advanceTimersByTimeAsync(100);
+    expect(engine.loads).toEqual(['m']);
+    expect(engine.store.state).toEqual({ status: 'ready', modelId: 'm' });
+  });
+
   it('waits longer before each retry and gives up after the last', async () => {
     engine.loadsThatFail = 10;
     engine.markLost('crashed');
