@@ -3,12 +3,15 @@ import { defineConfig } from 'vite';
 import { assetFileNames, assetsInlineLimit } from './vite.shared.ts';
 import { securityHeaders, sourceList } from './src/security/policy.ts';
 import { cspMetaTag, offlineApp } from './vite.pwa.ts';
+import { kioskSiteSettings } from './vite.kiosk.ts';
 
 /**
  * Cross-origin isolation (several threads for llama.cpp) and the Content-Security-Policy, from one
  * module (src/security/policy.ts); a production host must send the same headers (README, Hosting).
  * APERTO_MODEL_HOSTS adds model hosts to connect-src, APERTO_FRAME_ANCESTORS says who may frame
  * the app (both space-separated sources); APERTO_CSP_META=1 also writes the policy into the pages.
+ * APERTO_KIOSK_MODEL and APERTO_KIOSK_PIN are the kiosk owner's settings, written to kiosk.json
+ * (vite.kiosk.ts): a link can set neither.
  */
 const policy = {
   connectSrc: sourceList(process.env.APERTO_MODEL_HOSTS),
@@ -21,7 +24,7 @@ export default defineConfig({
   server: { host: '127.0.0.1', port: 5173, headers },
   preview: { host: '127.0.0.1', port: 4173, headers },
   // The installable, offline app: manifest and service worker (see vite.pwa.ts).
-  plugins: [offlineApp(), ...(process.env.APERTO_CSP_META ? [cspMetaTag(policy)] : [])],
+  plugins: [offlineApp(), ...(process.env.APERTO_CSP_META ? [cspMetaTag(policy)] : []), ...kioskSiteSettings()],
   worker: { format: 'es' },
   build: {
     target: 'es2022',

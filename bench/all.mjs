@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 const BENCHES = [
   ['chat rendering', 'chat.mjs'],
   ['CPU engine paths (synthetic model)', 'cpu.mjs'],
-  ['erasure (scripted)', 'erasure.mjs'],
-  ['pipeline overhead', 'pipeline-overhead.mjs'],
+  ['erasure on screen (simulated: the real pipeline)', 'erasure.mjs'],
+  ['translation latency (simulated: the real pipeline, modelled Whisper and LLM)', 'translation-latency.mjs'],
   ['real model: native llama.cpp / wllama / app, erasure, chrF (SmolLM2-135M)', 'real-model.mjs'],
 ];
 

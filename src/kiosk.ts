@@ -1,45 +1,77 @@
 /**
- * The kiosk page's entry (kiosk.html, or the app with `?kiosk`). Reads and checks the URL, picks the
- * engine and the model (falling back to sane defaults with a message for anything unusable), then
- * shows `<aperto-kiosk>`, which loads the model by itself.
+ * The kiosk page's entry (kiosk.html, or the app with `?kiosk`). Reads and checks the URL, reads
+ * the site owner's kiosk.json, picks the engine and the model (falling back to sane defaults with a
+ * message for anything unusable), and decides whether the model may start by itself
+ * (app/kiosk-start.ts); then shows `<aperto-kiosk>`.
  */
 import { chooseEngine } from './app/engine-choice.js';
 import { parseKioskParams } from './app/kiosk-params.js';
+import { loadKioskSiteConfig } from './app/kiosk-site.js';
+import { planKioskStart } from './app/kiosk-start.js';
+import { checkModel } from './app/parameters.js';
 import { recommendedModel } from './engine/catalog.js';
-import { CustomModelError, fitEntries } from './engine/model-library.js';
+import { CustomModelError, fitEntries, type ModelLibrary } from './engine/model-library.js';
 import { deviceReport, initPageEngine, setPageEngineOptions } from './engine/page-engine.js';
 import { registerServiceWorker } from './pwa/register.js';
+
+/** The library's id for a model reference, adding a model URL to it; a sentence when it cannot. */
+function resolveModel(library: ModelLibrary, reference: string): { id?: string; problem?: string } {
+  const checked = checkModel(reference, 'attribute');
+  const model = checked.value;
+  if (model?.kind === 'id') {
+    return library.entries().some((e) => e.id === model.id) ? { id: model.id } : { problem: `“${model.id}” is not in the ${library.label} catalog.` };
+  }
+  if (model?.kind === 'url') {
+    try {
+      return { id: library.addCustom({ url: model.url }).id };
+    } catch (error) {
+      return { problem: error instanceof CustomModelError ? error.message : String(error) };
+    }
+  }
+  return { problem: 'It is neither a catalog id nor a model URL.' };
+}
 
 async function start(): Promise<void> {
   const { config, problems } = parseKioskParams(new URL(location.href).searchParams);
   if (config.lang) document.documentElement.lang = config.lang;
 
   setPageEngineOptions({ contextSize: config.contextSize });
-  const report = await deviceReport();
+  // The site's settings come from a file at a fixed place beside the page, never from the link.
+  const [report, site] = await Promise.all([deviceReport(), loadKioskSiteConfig(new URL(`${import.meta.env.BASE_URL}kiosk.json`, location.href))]);
+  problems.push(...site.problems);
   const page = initPageEngine(chooseEngine(config.engine, report.gpu).kind);
-  const fitted = fitEntries(page.library, report);
-  const fallback = recommendedModel(fitted) ?? fitted.find((e) => e.fit.fits);
+  const { library } = page;
 
-  let modelId: string | undefined;
-  const model = config.model;
-  if (model?.kind === 'id') {
-    if (page.library.entries().some((e) => e.id === model.id)) modelId = model.id;
-    else problems.push(`The link’s “model” parameter names “${model.id}”, which is not in the ${page.library.label} catalog. Using ${fallback?.id ?? 'no model'}.`);
-  } else if (model?.kind === 'url') {
-    try {
-      modelId = page.library.addCustom({ url: model.url }).id;
-    } catch (error) {
-      const why = error instanceof CustomModelError ? error.message : String(error);
-      problems.push(`The link’s “model” parameter cannot be used. ${why} Using ${fallback?.id ?? 'no model'}.`);
-    }
+  let linked: string | undefined;
+  if (config.model) {
+    const reference = config.model.kind === 'id' ? config.model.id : config.model.url;
+    const resolved = resolveModel(library, reference);
+    linked = resolved.id;
+    if (resolved.problem) problems.push(`The link’s “model” parameter cannot be used. ${resolved.problem}`);
   }
-  modelId ??= fallback?.id;
+  // The owner may name a model for each engine; only one that this engine knows is a problem.
+  const configured = site.config.models.map((reference) => resolveModel(library, reference));
+  if (configured.length && !configured.some((c) => c.id)) {
+    problems.push(`None of the site’s kiosk models can be used on the ${library.label} engine. ${configured.map((c) => c.problem).join(' ')}`);
+  }
+
+  const fitted = fitEntries(library, report);
+  const stored = await library.listStored().catch(() => []);
+  const plan = planKioskStart({
+    linked,
+    configured: configured.flatMap((c) => (c.id ? [c.id] : [])),
+    fitted,
+    stored: new Set(stored.filter((s) => s.complete).flatMap((s) => s.modelIds)),
+    recommended: recommendedModel(fitted),
+  });
+  problems.push(...plan.problems);
 
   await import('./elements/kiosk/kiosk.define.js');
   const kiosk = document.createElement('aperto-kiosk');
   kiosk.config = config;
   kiosk.problems = problems;
-  kiosk.modelId = modelId;
+  kiosk.start = plan.start;
+  kiosk.pin = site.config.pin;
   kiosk.page = page;
   document.querySelector('#kiosk-start')?.replaceWith(kiosk);
 }

@@ -4,9 +4,10 @@
  * takes a `model=<url>` from the link; then it defines the elements.
  */
 import { chooseEngine, parseEnginePreference } from './app/engine-choice.js';
-import { CustomModelError } from './engine/model-library.js';
+import { CustomModelError, type ProposedModel } from './engine/model-library.js';
 import { deviceReport, initPageEngine, setPageEngineOptions } from './engine/page-engine.js';
 import { checkContext } from './app/parameters.js';
+import { restoreSavedCustomModels } from './app/saved-models.js';
 import { registerServiceWorker } from './pwa/register.js';
 import { SettingsStore } from './storage/settings.js';
 
@@ -29,16 +30,14 @@ async function start(): Promise<void> {
   const { library } = initPageEngine(choice.kind);
   if (choice.kind === 'cpu' && !fromLink.preference && !saved) notices.push(choice.reason);
 
-  for (const model of await settings.customModels()) {
-    if (model.engine !== library.kind) continue;
-    try {
-      library.addCustom(model);
-    } catch {
-      // A saved entry that no longer validates is skipped, not fatal.
-    }
-  }
+  const droppedModels = await restoreSavedCustomModels(settings, library);
+  if (droppedModels) notices.push(droppedModels);
 
+  // A model URL in the link is only proposed: nothing is added, saved or handed to the engine until
+  // the person, shown where its weights and code come from, answers "Add this model". Anyone can
+  // publish a library on an allowed host, so a link alone must not plant code that runs on Load.
   let linkedModel: string | undefined;
+  let proposedModel: ProposedModel | undefined;
   const modelParam = params.get('model');
   if (modelParam) {
     const known = library.entries().find((e) => e.id === modelParam);
@@ -46,16 +45,10 @@ async function start(): Promise<void> {
     else {
       try {
         const input = { url: modelParam, libraryUrl: params.get('model_lib') ?? undefined };
-        const entry = library.addCustom(input);
-        linkedModel = entry.id;
-        const saved = {
-          engine: library.kind,
-          url: entry.modelUrl,
-          ...(entry.libraryUrl ? { libraryUrl: entry.libraryUrl } : {}),
-          // A model added before keeps the context window chosen for it.
-          ...(entry.engine === 'webgpu' ? { contextWindow: entry.contextWindow } : {}),
-        };
-        await settings.addCustomModel(saved).catch(() => undefined);
+        const entry = library.previewCustom(input);
+        // Added before (and confirmed then): pointed out like a catalog model, keeping its context window.
+        if (library.entries().includes(entry)) linkedModel = entry.id;
+        else proposedModel = { input, entry };
       } catch (error) {
         const why = error instanceof CustomModelError ? error.message : String(error);
         notices.push(`The model in the link could not be added. ${why}`);
@@ -68,6 +61,7 @@ async function start(): Promise<void> {
   if (app) {
     app.notices = notices;
     app.linkedModel = linkedModel;
+    app.proposedModel = proposedModel;
   }
 }
 

@@ -38,6 +38,17 @@ export class ChatSession extends EventTarget {
   streaming: ChatMessage | undefined;
   /** A message for the person that is not part of the conversation (a save failure, an import error). */
   notice = '';
+  /**
+   * The settings new chats start from: the person's own, as last set in the settings panel. Never
+   * taken from an imported conversation, so instructions in a file cannot follow into later chats.
+   */
+  private ownSettings: ConversationSettings = { ...DEFAULT_SETTINGS };
+  /** Settings the host page fixed (the element's attributes); they override every conversation's. */
+  private pinned: Partial<ConversationSettings> = {};
+  /** An imported conversation's own system prompt, held until the person uses or ignores it. */
+  private offer: { conversationId: string; systemPrompt: string } | undefined;
+  /** The store's count of unreadable records when it was last reported. */
+  private reportedSkips = 0;
   private stopRequested = false;
   /** Stops this session's reply only (never another caller's request to the same engine). */
   private replyStop?: AbortController;
@@ -49,19 +60,33 @@ export class ChatSession extends EventTarget {
     private readonly storage: ConversationStore,
   ) {
     super();
+    // A store shared with an earlier session has already had its skips reported there.
+    this.reportedSkips = storage.skippedRecords;
   }
 
   /** Reopen the conversation that was open before the page was closed. */
   async restore(): Promise<void> {
-    this.conversations = await this.storage.list();
+    const own = await this.storage.ownSettings().catch(() => undefined);
+    if (own === 'unreadable') this.notice = 'Your saved chat settings could not be read; the standard ones are used until you change them.';
+    else if (own) this.ownSettings = { ...DEFAULT_SETTINGS, ...own };
     const openId = await this.storage.openId();
     const saved = openId ? await this.storage.load(openId) : undefined;
+    // Listed after the load: an open conversation that could not be read has just left the list.
+    this.conversations = await this.storage.list();
     if (saved) {
       // A reply that was streaming when the tab closed keeps what had arrived, marked stopped.
       for (const m of saved.messages) if (m.status === 'streaming') m.status = 'stopped';
-      this.conversation = saved;
+      this.conversation = this.withPinned(saved);
+    } else if (this.conversation.messages.length === 0) {
+      this.conversation.settings = this.startingSettings();
     }
+    this.reportSkippedRecords();
     this.changed();
+  }
+
+  /** An imported conversation's own system prompt, while the person has not chosen to use or ignore it. */
+  get proposedSystemPrompt(): string | undefined {
+    return this.offer?.conversationId === this.conversation.id ? this.offer.systemPrompt : undefined;
   }
 
   get busy(): boolean {
@@ -106,7 +131,7 @@ export class ChatSession extends EventTarget {
 
   async newChat(): Promise<void> {
     if (this.busy) this.stop();
-    this.conversation = newConversation({ ...DEFAULT_SETTINGS, ...this.conversation.settings });
+    this.conversation = newConversation(this.startingSettings());
     await this.storage.setOpenId(this.conversation.id).catch(() => undefined);
     this.changed();
   }
@@ -117,10 +142,11 @@ export class ChatSession extends EventTarget {
     if (!saved) {
       this.notice = 'That conversation is no longer on this device.';
       this.conversations = await this.storage.list();
+      this.reportSkippedRecords();
       this.changed();
       return;
     }
-    this.conversation = saved;
+    this.conversation = this.withPinned(saved);
     await this.storage.setOpenId(id).catch(() => undefined);
     this.changed();
   }
@@ -134,10 +160,12 @@ export class ChatSession extends EventTarget {
       return;
     }
     const saved = await this.storage.load(id);
-    if (!saved) return;
-    saved.title = clean;
-    await this.storage.save(saved);
+    if (saved) {
+      saved.title = clean;
+      await this.storage.save(saved);
+    }
     this.conversations = await this.storage.list();
+    this.reportSkippedRecords();
     this.changed();
   }
 
@@ -145,17 +173,28 @@ export class ChatSession extends EventTarget {
     if (id === this.conversation.id && this.busy) this.stop();
     await this.storage.delete(id);
     this.conversations = await this.storage.list();
-    if (id === this.conversation.id) this.conversation = newConversation(this.conversation.settings);
+    if (id === this.conversation.id) this.conversation = newConversation(this.startingSettings());
+    this.reportSkippedRecords();
     this.changed();
   }
 
-  /** Import an exported conversation as a new one; a bad file changes nothing. */
+  /**
+   * Import an exported conversation as a new one; a bad file changes nothing. A system prompt in
+   * the file is not used until the person accepts it (useProposedSystemPrompt): until then, and if
+   * they ignore it, the conversation runs with their own.
+   */
   async importJson(fileText: string): Promise<boolean> {
     try {
-      const imported = parseImport(fileText);
+      const imported = parseImport(fileText, Date.now(), this.ownSettings);
       if (this.busy) this.stop();
-      this.conversation = imported;
-      this.notice = `Imported “${imported.title}”.`;
+      const brought = imported.settings.systemPrompt;
+      imported.settings = { ...imported.settings, systemPrompt: this.ownSettings.systemPrompt };
+      this.conversation = this.withPinned(imported);
+      const proposes = brought.trim() !== '' && brought !== imported.settings.systemPrompt && this.pinned.systemPrompt === undefined;
+      this.offer = proposes ? { conversationId: imported.id, systemPrompt: brought } : undefined;
+      this.notice = proposes
+        ? `Imported “${imported.title}”. It brings its own system prompt: read it below, then use it or ignore it.`
+        : `Imported “${imported.title}”.`;
       await this.save();
       return true;
     } catch (error) {
@@ -165,9 +204,58 @@ export class ChatSession extends EventTarget {
     }
   }
 
+  /** Use the imported conversation's own system prompt for that conversation (only; new chats keep the person's own). */
+  async useProposedSystemPrompt(): Promise<void> {
+    const systemPrompt = this.proposedSystemPrompt;
+    if (systemPrompt === undefined) return;
+    this.offer = undefined;
+    this.conversation.settings = { ...this.conversation.settings, systemPrompt };
+    await this.save();
+  }
+
+  /** Keep the person's own system prompt for the imported conversation. */
+  ignoreProposedSystemPrompt(): void {
+    if (this.proposedSystemPrompt === undefined) return;
+    this.offer = undefined;
+    this.changed();
+  }
+
+  /** Settings the person chose (the settings panel): for this conversation and the chats after it. */
   async updateSettings(settings: Partial<ConversationSettings>): Promise<void> {
+    this.ownSettings = { ...this.ownSettings, ...settings };
+    await this.storage.setOwnSettings(this.ownSettings).catch(() => undefined);
     this.conversation.settings = { ...this.conversation.settings, ...settings };
     await this.save();
+  }
+
+  /**
+   * Settings the host page fixes (the element's attributes): they override every conversation's,
+   * an imported one's included. Replaces what was pinned before.
+   */
+  async pinSettings(pinned: Partial<ConversationSettings>): Promise<void> {
+    this.pinned = { ...pinned };
+    if (Object.keys(pinned).length === 0) return;
+    if (pinned.systemPrompt !== undefined) this.offer = undefined;
+    this.conversation = this.withPinned(this.conversation);
+    await this.save();
+  }
+
+  /** What a new chat starts with: the defaults, the person's own choices, then the host page's. */
+  private startingSettings(): ConversationSettings {
+    return { ...DEFAULT_SETTINGS, ...this.ownSettings, ...this.pinned };
+  }
+
+  private withPinned(conversation: Conversation): Conversation {
+    conversation.settings = { ...conversation.settings, ...this.pinned };
+    return conversation;
+  }
+
+  /** Say once that stored conversations had to be left out (the store counts them as it meets them). */
+  private reportSkippedRecords(): void {
+    const skipped = this.storage.skippedRecords;
+    if (!(skipped > this.reportedSkips)) return;
+    this.reportedSkips = skipped;
+    this.notice = 'A stored conversation could not be read and was skipped.';
   }
 
   /** Generate a reply to the conversation as it stands. */
@@ -280,6 +368,7 @@ export class ChatSession extends EventTarget {
       await this.storage.setOpenId(conversation.id);
       this.conversations = await this.storage.list();
       if (this.notice.startsWith('Could not save')) this.notice = '';
+      this.reportSkippedRecords();
     } catch (error) {
       const quota = /quota/i.test(String(error));
       this.notice = quota

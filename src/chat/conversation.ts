@@ -116,6 +116,10 @@ export function toExportJson(conversation: Conversation): string {
 // ---------------------------------------------------------------------------------------------
 // Import: the file is untrusted. Every field is checked; anything wrong is rejected with a message
 // that says where, and nothing is written until the whole file is valid.
+//
+// What this device stored is read back through the same checks (another tab, an older or newer
+// version, or a person with the developer tools may have written it): the same types, but none of
+// the import's size limits, since a person's own long conversation must never be refused.
 
 export class ImportError extends Error {
   override name = 'ImportError';
@@ -125,6 +129,14 @@ const MAX_MESSAGES = 10000;
 const MAX_TEXT = 1_000_000;
 
 type Json = Record<string, unknown>;
+
+/** Where the data comes from: a file being imported, or this device's own storage. */
+interface Reading {
+  stored: boolean;
+  now: number;
+  /** Settings the data leaves out are taken from these. */
+  base: Readonly<ConversationSettings>;
+}
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -157,7 +169,7 @@ function optionalFigures(value: unknown, where: string): ReplyFigures | undefine
   return figures;
 }
 
-function parseMessage(value: unknown, where: string, now: number): ChatMessage {
+function parseMessage(value: unknown, where: string, reading: Reading): ChatMessage {
   if (!isObject(value)) throw new ImportError(`${where} must be an object.`);
   if (value.role !== 'user' && value.role !== 'assistant') {
     throw new ImportError(`${where}.role must be "user" or "assistant".`);
@@ -166,27 +178,31 @@ function parseMessage(value: unknown, where: string, now: number): ChatMessage {
   if (!['complete', 'stopped', 'error', 'streaming'].includes(status as string)) {
     throw new ImportError(`${where}.status must be "complete", "stopped" or "error".`);
   }
+  const limit = (max: number) => (reading.stored ? Infinity : max);
   const message: ChatMessage = {
-    id: newId(),
+    // An import always gets fresh ids; this device's own messages keep theirs.
+    id: reading.stored && value.id !== undefined ? text(value.id, `${where}.id`) : newId(),
     role: value.role,
-    content: text(value.content, `${where}.content`),
-    // A reply that was still streaming when exported is, from here on, a stopped one.
+    content: text(value.content, `${where}.content`, limit(MAX_TEXT)),
+    // A reply that was still streaming when exported (or when the tab closed) is, from here on, a stopped one.
     status: status === 'streaming' ? 'stopped' : (status as MessageStatus),
-    createdAt: value.createdAt === undefined ? now : number(value.createdAt, `${where}.createdAt`, 0, 1e14),
+    createdAt: value.createdAt === undefined ? reading.now : number(value.createdAt, `${where}.createdAt`, 0, 1e14),
   };
-  if (value.thinking !== undefined) message.thinking = text(value.thinking, `${where}.thinking`);
-  if (value.error !== undefined) message.error = text(value.error, `${where}.error`, 2000);
-  if (value.modelId !== undefined) message.modelId = text(value.modelId, `${where}.modelId`, 300);
+  if (value.thinking !== undefined) message.thinking = text(value.thinking, `${where}.thinking`, limit(MAX_TEXT));
+  if (value.error !== undefined) message.error = text(value.error, `${where}.error`, limit(2000));
+  if (value.modelId !== undefined) message.modelId = text(value.modelId, `${where}.modelId`, limit(300));
+  if (value.droppedTurns !== undefined) message.droppedTurns = Math.round(number(value.droppedTurns, `${where}.droppedTurns`, 0, 1e6));
   const figures = optionalFigures(value.figures, `${where}.figures`);
   if (figures) message.figures = figures;
   return message;
 }
 
-function parseSettings(value: unknown): ConversationSettings {
-  if (value === undefined) return { ...DEFAULT_SETTINGS };
+function parseSettings(value: unknown, reading: Reading): ConversationSettings {
+  if (value === undefined) return { ...reading.base };
   if (!isObject(value)) throw new ImportError('conversation.settings must be an object.');
-  const s = { ...DEFAULT_SETTINGS };
-  if (value.systemPrompt !== undefined) s.systemPrompt = text(value.systemPrompt, 'settings.systemPrompt', SETTING_LIMITS.systemPrompt.maxLength);
+  const s = { ...reading.base };
+  const promptLimit = reading.stored ? Infinity : SETTING_LIMITS.systemPrompt.maxLength;
+  if (value.systemPrompt !== undefined) s.systemPrompt = text(value.systemPrompt, 'settings.systemPrompt', promptLimit);
   if (value.temperature !== undefined) s.temperature = number(value.temperature, 'settings.temperature', 0, 2);
   if (value.topP !== undefined) s.topP = number(value.topP, 'settings.topP', 0.01, 1);
   if (value.maxTokens !== undefined) s.maxTokens = Math.round(number(value.maxTokens, 'settings.maxTokens', 1, 32768));
@@ -197,11 +213,29 @@ function parseSettings(value: unknown): ConversationSettings {
   return s;
 }
 
+function parseConversation(raw: Json, reading: Reading): Omit<Conversation, 'id'> {
+  if (!Array.isArray(raw.messages)) throw new ImportError('conversation.messages must be a list of messages.');
+  if (!reading.stored && raw.messages.length > MAX_MESSAGES) {
+    throw new ImportError(`The conversation has more than ${MAX_MESSAGES} messages.`);
+  }
+  const messages = raw.messages.map((m, i) => parseMessage(m, `messages[${i}]`, reading));
+  const title =
+    raw.title === undefined ? titleFrom(messages[0]?.content ?? '') : text(raw.title, 'conversation.title', reading.stored ? Infinity : 300);
+  const time = (value: unknown, where: string) => (reading.stored && value !== undefined ? number(value, where, 0, 1e14) : reading.now);
+  return {
+    title: title.trim() || 'Imported chat',
+    createdAt: time(raw.createdAt, 'conversation.createdAt'),
+    updatedAt: time(raw.updatedAt, 'conversation.updatedAt'),
+    settings: parseSettings(raw.settings, reading),
+    messages,
+  };
+}
+
 /**
  * Parse an exported conversation. The result always has fresh ids, so importing never replaces
- * an existing conversation.
+ * an existing conversation. Settings the file leaves out are taken from `base`.
  */
-export function parseImport(fileText: string, now = Date.now()): Conversation {
+export function parseImport(fileText: string, now = Date.now(), base: Readonly<ConversationSettings> = DEFAULT_SETTINGS): Conversation {
   let data: unknown;
   try {
     data = JSON.parse(fileText);
@@ -214,16 +248,20 @@ export function parseImport(fileText: string, now = Date.now()): Conversation {
   }
   const raw = data.format === EXPORT_FORMAT ? data.conversation : data;
   if (!isObject(raw)) throw new ImportError('This file has no conversation in it.');
-  if (!Array.isArray(raw.messages)) throw new ImportError('conversation.messages must be a list of messages.');
-  if (raw.messages.length > MAX_MESSAGES) throw new ImportError(`The conversation has more than ${MAX_MESSAGES} messages.`);
-  const messages = raw.messages.map((m, i) => parseMessage(m, `messages[${i}]`, now));
-  const title = raw.title === undefined ? titleFrom(messages[0]?.content ?? '') : text(raw.title, 'conversation.title', 300);
-  return {
-    id: newId(),
-    title: title.trim() || 'Imported chat',
-    createdAt: now,
-    updatedAt: now,
-    settings: parseSettings(raw.settings),
-    messages,
-  };
+  return { id: newId(), ...parseConversation(raw, { stored: false, now, base }) };
+}
+
+/**
+ * A conversation as read back from this device's storage, checked like an import but keeping its
+ * ids and times. `id` is the key it was stored under, which is what the list and links use.
+ * Throws an ImportError if the record is not a conversation.
+ */
+export function parseStoredConversation(value: unknown, id: string, now = Date.now()): Conversation {
+  if (!isObject(value)) throw new ImportError('The stored conversation is not an object.');
+  return { id, ...parseConversation(value, { stored: true, now, base: DEFAULT_SETTINGS }) };
+}
+
+/** Chat settings as read back from this device's storage; throws an ImportError if they are not settings. */
+export function parseStoredSettings(value: unknown): ConversationSettings {
+  return parseSettings(value, { stored: true, now: Date.now(), base: DEFAULT_SETTINGS });
 }

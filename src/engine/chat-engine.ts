@@ -18,6 +18,8 @@ export interface ChatRequest {
   enableThinking?: boolean;
   /** Fixed seed for repeatable sampling where the engine supports it. */
   seed?: number;
+  /** The reply ends where it would first contain one of these (not included), e.g. ['\n'] for one line. */
+  stop?: string[];
   /**
    * Stops this request only: one still waiting for its turn never starts; one streaming ends with
    * what it has, then a `stopped` event. Other callers' requests are not touched.

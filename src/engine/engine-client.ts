@@ -200,6 +200,7 @@ export class EngineClient implements ChatEngine {
         top_p: request.topP,
         max_tokens: request.maxTokens,
         ...(request.seed !== undefined ? { seed: request.seed } : {}),
+        ...(request.stop?.length ? { stop: request.stop } : {}),
         ...(request.enableThinking !== undefined ? { extra_body: { enable_thinking: request.enableThinking } } : {}),
       });
       const chunks = stream[Symbol.asyncIterator]();

@@ -11,6 +11,7 @@ import {
   lastSegment,
   normalUrl,
   parseHttpUrl,
+  sourceHosts,
   type CustomModelInput,
   type ModelLibrary,
   type StoredModel,
@@ -66,7 +67,8 @@ export function customGpuEntry(input: CustomModelInput, taken: ReadonlySet<strin
     custom: true,
     name,
     family: 'Custom',
-    maker: modelUrl.hostname,
+    // Nobody vouches for who made it: say where both the weights and the code come from.
+    maker: sourceHosts({ modelUrl: modelUrl.href, libraryUrl: libraryUrl.href }),
     country: '—',
     licence: 'see the model’s page',
     parametersB: 0,
@@ -112,8 +114,25 @@ export class GpuModelLibrary implements ModelLibrary {
     return this.engine.deleteModel(modelId);
   }
 
+  private findCustom(input: CustomModelInput): CatalogEntry | undefined {
+    return this.custom.find((e) => e.modelUrl === normalUrl(input.url) && e.libraryUrl === normalUrl(input.libraryUrl));
+  }
+
+  previewCustom(input: CustomModelInput): CatalogEntry {
+    return this.findCustom(input) ?? customGpuEntry(input, new Set(this.entries().map((e) => e.id)));
+  }
+
+  removeCustom(modelId: string): CatalogEntry | undefined {
+    const entry = this.custom.find((e) => e.id === modelId);
+    if (!entry) return undefined;
+    this.custom = this.custom.filter((e) => e !== entry);
+    // Out of web-llm's list too: its library can no longer be loaded by id.
+    this.engine.setAppConfig(appConfigFor(this.entries()));
+    return entry;
+  }
+
   addCustom(input: CustomModelInput): CatalogEntry {
-    const existing = this.custom.find((e) => e.modelUrl === normalUrl(input.url) && e.libraryUrl === normalUrl(input.libraryUrl));
+    const existing = this.findCustom(input);
     if (existing) {
       // Added again with another window: the person changed their mind, so the next load uses it.
       // No window given (a link naming the model) keeps the one chosen before.

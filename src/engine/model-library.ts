@@ -49,6 +49,53 @@ export interface CustomModelInput {
   contextWindow?: number;
 }
 
+/** A model offered by a link: validated and described, but not added or saved until the person says so. */
+export interface ProposedModel {
+  input: CustomModelInput;
+  entry: CatalogEntry;
+}
+
+/**
+ * One place a custom model's files come from, for people to judge: the weights (data the engine
+ * reads) or the code (web-llm's compiled library, which runs in the model worker and decides every
+ * token shown). `place` is the host and the first two path segments, because on shared hosts
+ * (huggingface.co, raw.githubusercontent.com) those name the account that published the file.
+ */
+export interface ModelSource {
+  what: 'weights' | 'code';
+  host: string;
+  place: string;
+}
+
+/** Where a model's weights and, for web-llm, its library come from. */
+export function modelSources(entry: Pick<CatalogEntry, 'modelUrl' | 'libraryUrl'>): ModelSource[] {
+  const sources: ModelSource[] = [{ what: 'weights', ...placeOf(entry.modelUrl) }];
+  if (entry.libraryUrl) sources.push({ what: 'code', ...placeOf(entry.libraryUrl) });
+  return sources;
+}
+
+/** Every host a model's files come from, each once, weights first: what a custom entry's `maker` says. */
+export function sourceHosts(entry: Pick<CatalogEntry, 'modelUrl' | 'libraryUrl'>): string {
+  return [...new Set(modelSources(entry).map((s) => s.host))].join(', ');
+}
+
+/**
+ * "host/account/repo/…". The path stays percent-encoded and the host in punycode, as URL gives them,
+ * so look-alike letters and right-to-left marks show for what they are.
+ */
+function placeOf(address: string): Pick<ModelSource, 'host' | 'place'> {
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    return { host: address, place: address };
+  }
+  const segments = url.pathname.split('/').filter(Boolean);
+  const shown = segments.slice(0, 2);
+  const place = [url.host, ...shown].join('/') + (segments.length > shown.length ? '/…' : '');
+  return { host: url.host, place };
+}
+
 /** What the catalog's own records use, and what a model card assumes when nothing else is known. */
 export const DEFAULT_CONTEXT_WINDOW = 4096;
 /** Below this a system prompt and one reply hardly fit. */
@@ -73,9 +120,17 @@ export interface ModelLibrary {
   deleteModel(modelId: string): Promise<void>;
   /**
    * Validates and adds a model; throws CustomModelError. Adding the same URL twice returns the first
-   * (on the GPU with the context window asked for this time, when one is given).
+   * (on the GPU with the context window asked for this time, when one is given). Call only once the
+   * person has confirmed the model's sources: on the GPU this hands its library to the engine.
    */
   addCustom(input: CustomModelInput): CatalogEntry;
+  /**
+   * What addCustom would add, without adding it (nothing reaches the engine): the entry already
+   * added for the same URLs, or a new one. Throws CustomModelError as addCustom does.
+   */
+  previewCustom(input: CustomModelInput): CatalogEntry;
+  /** Takes a model added by URL out of the catalog (and the engine's list); the removed entry, or undefined for any other id. */
+  removeCustom(modelId: string): CatalogEntry | undefined;
 }
 
 export type Answer = { kind: 'resolved' } | { kind: 'rejected'; reason: unknown } | { kind: 'late' };

@@ -11,14 +11,24 @@
  */
 export class ModuleWorker extends Worker {
   constructor(scriptUrl: string | URL, options: WorkerOptions = {}) {
-    super(workerEntryUrl(new URL(scriptUrl, location.href)), { ...options, type: 'module' });
+    const entry = workerEntry(new URL(scriptUrl, location.href));
+    try {
+      super(entry.url, { ...options, type: 'module' });
+    } finally {
+      // The constructor resolved the blob when it parsed the URL (URL standard: a blob URL's entry
+      // is looked up at parse time), so the worker's fetch no longer needs the URL. Each start,
+      // restarts after a crash included, makes its own blob, so nothing else needs it either.
+      entry.release();
+    }
   }
 }
 
-/** The URL to start: the script itself when same-origin, else a same-origin blob importing it. */
-export function workerEntryUrl(script: URL): string {
-  if (script.origin === location.origin || script.protocol === 'blob:' || script.protocol === 'data:') return script.href;
+/** What to start: the script itself when same-origin, else a same-origin blob importing it. */
+function workerEntry(script: URL): { url: string; release(): void } {
+  if (script.origin === location.origin || script.protocol === 'blob:' || script.protocol === 'data:') {
+    return { url: script.href, release() {} };
+  }
   const source = `import ${JSON.stringify(script.href)};`;
-  // Not revoked: a worker may be restarted from it later (after a crash), and it is a few bytes.
-  return URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  return { url, release: () => URL.revokeObjectURL(url) };
 }

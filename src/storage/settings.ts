@@ -8,6 +8,21 @@ export interface SavedCustomModel extends CustomModelInput {
   engine: EngineKind;
 }
 
+/** A saved entry as a model record, with only the fields a model record has; undefined if it is not one. */
+function savedCustomModel(value: unknown): SavedCustomModel | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { engine, url, libraryUrl, contextWindow } = value as Record<string, unknown>;
+  if ((engine !== 'webgpu' && engine !== 'cpu') || typeof url !== 'string') return undefined;
+  if (libraryUrl !== undefined && typeof libraryUrl !== 'string') return undefined;
+  if (contextWindow !== undefined && typeof contextWindow !== 'number') return undefined;
+  return {
+    engine,
+    url,
+    ...(libraryUrl !== undefined ? { libraryUrl } : {}),
+    ...(contextWindow !== undefined ? { contextWindow } : {}),
+  };
+}
+
 export class SettingsStore {
   private readonly db: UseStore;
 
@@ -24,9 +39,24 @@ export class SettingsStore {
     return set('engine', preference, this.db);
   }
 
+  /** The models added by URL; an entry that is not a model record is left out (see readCustomModels). */
   async customModels(): Promise<SavedCustomModel[]> {
-    const value = await get<SavedCustomModel[]>('custom-models', this.db).catch(() => undefined);
-    return Array.isArray(value) ? value : [];
+    return (await this.readCustomModels()).models;
+  }
+
+  /**
+   * The saved models, each checked as untrusted data: an entry that is not an object with a known
+   * `engine` and a text `url` (or has a field of the wrong type) is dropped from storage too, and
+   * counted in `dropped`, so it is reported once rather than at every start.
+   */
+  async readCustomModels(): Promise<{ models: SavedCustomModel[]; dropped: number }> {
+    const value = await get<unknown>('custom-models', this.db).catch(() => undefined);
+    if (value === undefined) return { models: [], dropped: 0 };
+    const entries: unknown[] = Array.isArray(value) ? value : [value];
+    const models = entries.map(savedCustomModel).filter((m): m is SavedCustomModel => m !== undefined);
+    const dropped = Array.isArray(value) ? entries.length - models.length : 1;
+    if (dropped > 0) await set('custom-models', models, this.db).catch(() => undefined);
+    return { models, dropped };
   }
 
   async addCustomModel(model: SavedCustomModel): Promise<void> {

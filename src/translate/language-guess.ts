@@ -1,8 +1,8 @@
 /**
  * A quick guess at which of our languages a recognised sentence is in, from its script and its most
- * common short words. Whisper's pipeline in transformers.js does not report the language it detected,
- * and conversation mode needs it to pick the direction; the two languages of a conversation are
- * usually easy to tell apart this way.
+ * common short words. Only a fallback: the direction of a conversation comes from the language the
+ * recogniser detected in the audio; this is used where it reports none (or one that is neither of
+ * the two people's), and the two languages of a conversation are usually easy to tell apart this way.
  */
 const STOPWORDS: Record<string, string[]> = {
   en: ['the', 'and', 'is', 'are', 'you', 'to', 'of', 'it', 'what', 'where', 'this', 'that', 'with', 'have', 'i', 'my'],

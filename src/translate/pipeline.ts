@@ -1,27 +1,87 @@
 /**
  * Live translation, end to end: speech or text from a source → recognised text → translation by
- * the LLM → captions. Utterances are translated in order, one at a time (the engine answers one
- * request at a time); every utterance keeps its own latency figures.
+ * the LLM → captions. Every utterance keeps its own latency figures.
+ *
+ * Utterances end in order: each one's final translation waits for the one before (the engine
+ * answers one request at a time, and the earlier pair is the later one's context), and nothing of
+ * a later utterance ever stops an earlier one's final translation (see `TranslationLane`).
+ *
+ * At the end of speech the translation need not wait for the final recognition: when the partials
+ * heard all of the speech, the words agreed so far plus the last partial's tail are translated at
+ * once, while the recogniser makes its final pass; when that pass agrees, the translation stands,
+ * otherwise it is redone from the final text. (When the partials missed the last words, that
+ * translation would have to be redone anyway and would only hold up the final pass: the final text
+ * is translated instead.) Every figure is measured from the real end of speech (the last voiced
+ * frame), not from the moment voice detection decided that speech had ended.
  */
 import type { ChatEngine } from '../engine/chat-engine.js';
 import { LocalAgreement, TranslationCommitter, normalizedErasure } from './commit-policy.js';
 import { guessLanguage } from './language-guess.js';
-import { Translator, type TranslationPair } from './translator.js';
-import type { SourceError, SpeechSegment, SpeechSource, TextUtterance } from './types.js';
+import { ShownTranslation } from './shown-translation.js';
+import { Translator, type TranslationPair, type TranslationResult } from './translator.js';
+import { SPEECH_SAMPLE_RATE, type SourceError, type SpeechSegment, type SpeechSource, type TextUtterance } from './types.js';
+
+/** How a transcription is steered; the same shape WhisperRecognizer.transcribe takes. */
+export interface RecognitionOptions {
+  /** Transcribe in this language (ISO 639-1); none to let the recogniser detect it. */
+  language?: string;
+  /** Detect the language, but only among these (conversation mode). */
+  languages?: readonly string[];
+  /** Gives up on the transcription (a partial pass that the final pass replaces). */
+  signal?: AbortSignal;
+}
 
 /** What the pipeline needs from speech recognition (Whisper in a worker, or a script in tests). */
 export interface Recognizer {
-  transcribe(audio: Float32Array, language?: string): Promise<{ text: string; language?: string }>;
+  transcribe(audio: Float32Array, options?: string | RecognitionOptions): Promise<{ text: string; language?: string }>;
 }
 
 /** Per audio utterance: what recognition and translation have settled on so far. */
 interface Listening {
   utteranceId: number;
   agreement: LocalAgreement;
+  /** Replaced when the utterance turns out to go the other way (conversation mode). */
   committer: TranslationCommitter;
-  /** A partial recognition in flight: later partials are skipped rather than queued. */
-  recognising: boolean;
+  /** What the translation caption shows (a new stream only once it has caught up), and its erasure. */
+  shown: ShownTranslation;
+  /**
+   * The partial recognition in flight (later partials are skipped meanwhile). At the end of speech
+   * it is stopped, unless its audio already held all of the speech.
+   */
+  recognising?: PartialRecognition;
+  /** The partial translation in flight; stopped when the end-of-speech translation starts. */
+  translating?: AbortController;
   translatedSource: string;
+  /** How much audio the latest recognised partial covered (samples). */
+  heardSamples: number;
+}
+
+interface PartialRecognition {
+  /** How much audio it covers (samples). */
+  samples: number;
+  stop: AbortController;
+  /** Its text; '' when it failed or was stopped. */
+  text: Promise<string>;
+}
+
+/** The final recognition of an utterance, once it has a text to translate. */
+interface FinalRecognition {
+  /** The final source text. */
+  source: string;
+  /** performance.now() when it arrived. */
+  at: number;
+}
+
+/** One translation of an utterance's end of speech: of the partials' text, or of the final text. */
+interface EndTranslation {
+  source: string;
+  from?: string;
+  to: string;
+  /** The committer it was numbered by: a direction turned meanwhile brings a new one. */
+  committer: TranslationCommitter;
+  seq: number;
+  stop: AbortController;
+  result: Promise<TranslationResult>;
 }
 
 export type UtteranceStatus = 'listening' | 'translating' | 'done' | 'error';
@@ -34,12 +94,22 @@ export interface Caption {
 }
 
 export interface UtteranceFigures {
-  /** End of speech → final recognition (audio sources only). */
+  /** Real end of speech (the last voiced frame) → final recognition (audio sources only). */
   speechEndToFinalMs?: number;
-  /** Final recognition (or submitted text) → first translated token. */
+  /**
+   * Real end of speech → the first token on screen of the utterance's end-of-speech translation
+   * (audio sources only): what a person waits for once they stop speaking.
+   */
+  speechEndToFirstTokenMs?: number;
+  /**
+   * Final recognition (or submitted text) → that first translated token; 0 when it was on screen
+   * before the final recognition arrived.
+   */
   finalToFirstTokenMs?: number;
-  /** Final recognition → complete translation. */
+  /** Final recognition (or submitted text) → complete translation. */
   finalToCompleteMs?: number;
+  /** Real end of speech → complete translation (audio sources only). */
+  speechEndToCompleteMs?: number;
   /** Tokens removed from the displayed translation ÷ its final length. */
   translationErasure?: number;
 }
@@ -55,6 +125,24 @@ export interface Utterance {
   figures: UtteranceFigures;
 }
 
+/**
+ * Whether two recognitions of an utterance translate alike: the same words, and a question either
+ * both times or neither; case, spacing and other punctuation aside (Whisper's partials often lack
+ * the full stop its final pass adds).
+ */
+export function sameForTranslation(a: string, b: string): boolean {
+  const key = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}?¿？]+/gu, ' ').trim();
+  return key(a) === key(b);
+}
+
+/**
+ * A partial whose audio reaches this close to the end of the finished segment heard all of the
+ * speech: the segment keeps a little silence after the last voiced frame (128 ms).
+ */
+const HEARD_IT_ALL_TOLERANCE_MS = 160;
+
+const NO_MODEL_AUDIO = 'No model is loaded. Load one in Models; the recognised text is kept here.';
+
 export class TranslationPipeline extends EventTarget {
   utterances: Utterance[] = [];
   from: string | undefined;
@@ -66,11 +154,20 @@ export class TranslationPipeline extends EventTarget {
   conversation: { a: string; b: string } | undefined;
   /** Something the person should know that is not an utterance (no model, microphone denied). */
   notice = '';
+  /**
+   * After the device stops reading aloud, how long what the microphone hears is still taken for
+   * its own voice (the room's echo, and voice detection's lag behind the sound).
+   */
+  echoMarginMs = 500;
   private readonly translator: Translator;
   private source?: SpeechSource;
   private nextId = 1;
+  /** Utterances' final translations, one after another in order. */
   private queue: Promise<void> = Promise.resolve();
   private listening?: Listening;
+  /** Read-aloud in progress (holds not yet released), and when its echo is over. */
+  private readingAloud = 0;
+  private echoUntil = 0;
   /** Turns audio into text; needed only for audio sources. */
   recognizer?: Recognizer;
 
@@ -106,6 +203,32 @@ export class TranslationPipeline extends EventTarget {
     this.changed();
   }
 
+  /** Whether someone is speaking now (an utterance is being heard): read-aloud waits for them. */
+  get hearingSpeech(): boolean {
+    return this.listening !== undefined;
+  }
+
+  /**
+   * The device is about to speak (read-aloud). Speech synthesis bypasses the browser's echo
+   * cancellation, so the microphone hears it: until the returned release is called, and
+   * `echoMarginMs` after, speech that begins is the device's own voice and is not translated
+   * (it would bounce back and forth between the two languages).
+   */
+  holdListening(): () => void {
+    this.readingAloud++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.readingAloud--;
+      this.echoUntil = Math.max(this.echoUntil, performance.now() + this.echoMarginMs);
+    };
+  }
+
+  private hearsOwnVoice(): boolean {
+    return this.readingAloud > 0 || performance.now() < this.echoUntil;
+  }
+
   /** Every utterance's figures, for export as JSON. */
   figures(): Array<{ id: number; source: string; translation: string } & UtteranceFigures> {
     return this.utterances.map((u) => ({
@@ -126,6 +249,15 @@ export class TranslationPipeline extends EventTarget {
   private partialText?: number;
 
   private onText(input: TextUtterance): void {
+    // The browser's own recogniser hears read-aloud through the microphone too.
+    if (this.source?.kind === 'web-speech' && this.hearsOwnVoice()) {
+      if (this.partialText !== undefined) {
+        this.utterances = this.utterances.filter((u) => u.id !== this.partialText);
+        this.partialText = undefined;
+        this.changed();
+      }
+      return;
+    }
     const language = input.language ?? this.from;
     if (!input.final) {
       // Interim words: show them dimmed; translation waits for the final result.
@@ -162,7 +294,6 @@ export class TranslationPipeline extends EventTarget {
     };
     this.utterances = [...this.utterances, utterance];
     this.changed();
-    // One at a time, in order: a later utterance never interrupts an earlier one.
     this.queue = this.queue.then(() => this.translate(utterance, input.detectedAt));
   }
 
@@ -181,6 +312,7 @@ export class TranslationPipeline extends EventTarget {
           figures: { ...utterance.figures, ...(firstTokenAt ? { finalToFirstTokenMs: firstTokenAt - finalAt } : {}) },
         });
       },
+      { lane: { utterance: utterance.id, final: true } },
     );
     if (result.stale) return;
     if (result.error) {
@@ -206,13 +338,15 @@ export class TranslationPipeline extends EventTarget {
   // ——— Audio: recognition with LocalAgreement-2, re-translation on newly committed source text ———
 
   private onSpeechStart(): void {
-    if (!this.recognizer) return;
+    // What starts while the device reads aloud is its own voice coming back through the microphone.
+    if (!this.recognizer || this.hearsOwnVoice()) return;
+    const language = this.conversation ? this.conversation.a : this.from;
     const utterance: Utterance = {
       id: this.nextId++,
       source: { committed: '', tail: '' },
-      sourceLanguage: this.from,
+      sourceLanguage: language,
       translation: { committed: '', tail: '' },
-      targetLanguage: this.targetFor(this.from),
+      targetLanguage: this.targetFor(language),
       status: 'listening',
       figures: {},
     };
@@ -221,122 +355,276 @@ export class TranslationPipeline extends EventTarget {
       utteranceId: utterance.id,
       agreement: new LocalAgreement(),
       committer: new TranslationCommitter(),
-      recognising: false,
+      shown: new ShownTranslation(),
       translatedSource: '',
+      heardSamples: 0,
     };
     this.changed();
   }
 
+  /**
+   * How to ask the recogniser. In a conversation the language is never forced, whatever From says:
+   * the other person speaks the other language, and forcing one would transcribe them in the wrong
+   * language (and show them the wrong way). It detects instead, between the two languages.
+   */
+  private recognitionOptions(signal?: AbortSignal): RecognitionOptions {
+    const stop = signal ? { signal } : {};
+    if (this.conversation) return { languages: [this.conversation.a, this.conversation.b], ...stop };
+    return { ...(this.from ? { language: this.from } : {}), ...stop };
+  }
+
   private async onPartialAudio(audio: Float32Array): Promise<void> {
     const listening = this.listening;
-    if (!listening || !this.recognizer || listening.recognising) return;
-    listening.recognising = true;
+    const recognizer = this.recognizer;
+    if (!listening || !recognizer || listening.recognising) return;
+    const stop = new AbortController();
+    const transcribing = recognizer.transcribe(audio.slice(), this.recognitionOptions(stop.signal));
+    const partial: PartialRecognition = { samples: audio.length, stop, text: transcribing.then(({ text }) => text, () => '') };
+    listening.recognising = partial;
     try {
-      const { text, language } = await this.recognizer.transcribe(audio.slice(), this.from);
-      if (this.listening !== listening || listening.agreement.finished) return;
+      const { text, language } = await transcribing;
+      if (this.listening !== listening || listening.agreement.finished || stop.signal.aborted) return;
+      this.steer(listening, text, language, false);
+      listening.heardSamples = audio.length;
       const source = listening.agreement.update(text);
-      this.patch(listening.utteranceId, { source, ...this.languagePatch(language) });
+      this.patch(listening.utteranceId, { source });
       // Translate again only when the stable part of the source grew.
       if (source.committed.trim() && source.committed !== listening.translatedSource) {
         listening.translatedSource = source.committed;
-        void this.retranslate(listening, source.committed, false);
+        void this.translatePartial(listening, source.committed);
       }
     } catch {
-      // A failed partial is not worth a message: the final recognition follows at end of speech.
+      // A failed or stopped partial is not worth a message: the final recognition follows at end of speech.
     } finally {
-      listening.recognising = false;
+      if (listening.recognising === partial) listening.recognising = undefined;
     }
   }
 
-  private async onSpeechEnd(segment: SpeechSegment): Promise<void> {
-    const listening = this.listening;
-    if (!listening || !this.recognizer) return;
-    this.listening = undefined;
-    let text: string;
-    let language: string | undefined;
-    try {
-      ({ text, language } = await this.recognizer.transcribe(segment.audio, this.from));
-      language ??= guessLanguage(text, this.conversation ? [this.conversation.a, this.conversation.b] : undefined);
-    } catch (error) {
-      const message = (error as { message?: string }).message ?? String(error);
-      const hint = (error as { hint?: string }).hint ?? '';
-      this.patch(listening.utteranceId, { status: 'error', error: `${message} ${hint}`.trim() });
-      return;
+  /**
+   * The language an utterance is in, from what the recogniser detected. In a conversation it is one
+   * of the two people's languages (a stop-word guess only where the recogniser reported none that
+   * fits); one way, From when set, else what was detected.
+   */
+  private spokenLanguage(text: string, detected: string | undefined, final: boolean): string | undefined {
+    if (this.conversation) {
+      const pair = [this.conversation.a, this.conversation.b];
+      if (detected && pair.includes(detected)) return detected;
+      return guessLanguage(text, pair);
     }
-    const finalAt = performance.now();
-    const source = listening.agreement.finalize(text);
-    const utterance = this.utterances.find((u) => u.id === listening.utteranceId);
-    this.patch(listening.utteranceId, {
-      source,
-      status: 'translating',
-      ...this.languagePatch(language),
-      figures: { ...utterance?.figures, speechEndToFinalMs: finalAt - segment.detectedAt },
-    });
-    if (!text.trim()) {
-      this.utterances = this.utterances.filter((u) => u.id !== listening.utteranceId);
-      this.changed();
-      return;
-    }
-    this.queue = this.queue.then(() => this.retranslate(listening, source.committed + source.tail, true, finalAt));
-    await this.queue;
+    if (this.from) return undefined;
+    return detected ?? (final ? guessLanguage(text) : undefined);
   }
 
-  /** Translate the committed source; the committer decides what of the result is stable. */
-  private async retranslate(listening: Listening, source: string, endOfSpeech: boolean, finalAt?: number): Promise<void> {
-    const current = () => this.utterances.find((u) => u.id === listening.utteranceId);
-    const utterance = current();
+  /** Take the utterance's direction from the language it is spoken in; a turned direction starts its translation over. */
+  private steer(listening: Listening, text: string, detected: string | undefined, final: boolean): void {
+    const language = this.spokenLanguage(text, detected, final);
+    const utterance = this.find(listening.utteranceId);
+    if (!language || !utterance) return;
+    const targetLanguage = this.targetFor(language);
+    if (utterance.sourceLanguage === language && utterance.targetLanguage === targetLanguage) return;
+    if (utterance.targetLanguage !== targetLanguage) {
+      // The other person is speaking: what was translated so far went the wrong way.
+      listening.translating?.abort();
+      listening.committer = new TranslationCommitter();
+      listening.translatedSource = '';
+      this.patch(listening.utteranceId, { sourceLanguage: language, targetLanguage, translation: listening.shown.show({ committed: '', tail: '' }) });
+      return;
+    }
+    this.patch(listening.utteranceId, { sourceLanguage: language });
+  }
+
+  /** Re-translate the committed source while the person speaks; the committer decides what of it is stable. */
+  private async translatePartial(listening: Listening, source: string): Promise<void> {
+    const utterance = this.find(listening.utteranceId);
     if (!utterance) return;
     if (!this.engineReady()) {
-      this.patch(listening.utteranceId, { status: 'error', error: 'No model is loaded. Load one in Models; the recognised text is kept here.' });
+      this.patch(listening.utteranceId, { status: 'error', error: NO_MODEL_AUDIO });
       return;
     }
-    const seq = listening.committer.request(source, { endOfSpeech });
+    listening.translating?.abort();
+    const stop = (listening.translating = new AbortController());
+    const committer = listening.committer;
+    const seq = committer.request(source);
     const result = await this.translator.translate(
       { source, from: utterance.sourceLanguage, to: utterance.targetLanguage, context: this.context(utterance) },
-      ({ text, firstTokenAt }) => {
-        const committed = listening.committer.committed;
-        const tail = text.startsWith(committed) ? text.slice(committed.length) : listening.committer.tail;
-        const figures = current()?.figures ?? {};
-        this.patch(listening.utteranceId, {
-          translation: { committed, tail },
-          ...(endOfSpeech && finalAt && firstTokenAt && figures.finalToFirstTokenMs === undefined
-            ? { figures: { ...figures, finalToFirstTokenMs: firstTokenAt - finalAt } }
-            : {}),
-        });
-      },
+      ({ text }) => this.showStream(listening, committer, text, false),
+      { lane: { utterance: listening.utteranceId, final: false }, signal: stop.signal },
     );
-    if (result.stale) return;
+    if (listening.translating === stop) listening.translating = undefined;
+    if (result.stale || committer !== listening.committer) return;
     if (result.error) {
       this.patch(listening.utteranceId, { status: 'error', error: `${result.error.message} ${result.error.hint}` });
       return;
     }
-    listening.committer.apply(seq, result.text);
-    const translation = { ...listening.committer.snapshot };
-    if (!endOfSpeech) {
-      this.patch(listening.utteranceId, { translation });
-      return;
-    }
-    const figures = current()?.figures ?? {};
-    this.patch(listening.utteranceId, {
-      status: 'done',
-      translation,
-      figures: {
-        ...figures,
-        ...(finalAt ? { finalToCompleteMs: performance.now() - finalAt } : {}),
-        translationErasure: listening.committer.erasure.normalized,
-      },
-    });
+    if (committer.apply(seq, result.text)) this.patch(listening.utteranceId, { translation: listening.shown.offerPartial(committer.snapshot) });
   }
 
-  /** What recognition detected, where the person did not fix the language, and the direction it implies. */
-  private languagePatch(detected: string | undefined): Partial<Utterance> {
-    const language = this.conversation ? detected : this.from ? undefined : detected;
-    return language ? { sourceLanguage: language, targetLanguage: this.targetFor(language) } : {};
+  /**
+   * A translation streaming in: the committed part stays, the stream's new part is the tail, and the
+   * screen changes only once the stream has caught up with what it shows (ShownTranslation).
+   */
+  private showStream(listening: Listening, committer: TranslationCommitter, text: string, endOfSpeech: boolean): void {
+    if (committer !== listening.committer || committer.finished) return;
+    const committed = committer.committed;
+    // Not yet past the committed text: nothing new to show, the screen stays as it is.
+    if (!text.startsWith(committed)) return;
+    const caption = { committed, tail: text.slice(committed.length) };
+    const translation = endOfSpeech ? listening.shown.offerEndOfSpeech(caption) : listening.shown.offerPartial(caption);
+    this.patch(listening.utteranceId, { translation });
+  }
+
+  private async onSpeechEnd(segment: SpeechSegment): Promise<void> {
+    const listening = this.listening;
+    const recognizer = this.recognizer;
+    if (!listening || !recognizer) return;
+    this.listening = undefined;
+    // Figures start when the person stopped speaking, not when voice detection noticed.
+    const spokenUntil = segment.lastVoicedAt ?? segment.detectedAt;
+    // What the partials heard is worth translating at once only if they heard it all: a translation
+    // missing the last words would have to be redone, and meanwhile it holds up the final
+    // recognition (on one GPU, Whisper and the LLM take turns).
+    const heardItAll = (samples: number) => samples >= segment.audio.length - (HEARD_IT_ALL_TOLERANCE_MS * SPEECH_SAMPLE_RATE) / 1000;
+    const running = listening.recognising;
+    let heard: Promise<string>;
+    if (running && heardItAll(running.samples)) {
+      // A partial taken in the silence that ended the speech: its text comes before the final pass's.
+      heard = running.text;
+    } else {
+      // The final pass replaces the partial ones: stop what is still running of them.
+      running?.stop.abort();
+      const { committed, tail } = listening.agreement.snapshot;
+      heard = Promise.resolve(heardItAll(listening.heardSamples) ? committed + tail : '');
+    }
+    listening.translating?.abort();
+    this.patch(listening.utteranceId, { status: 'translating' });
+    const recognised = this.recogniseFinal(recognizer, listening, segment, spokenUntil);
+    this.queue = this.queue
+      .then(() => this.translateEndOfSpeech(listening, heard, spokenUntil, recognised))
+      // A fault here must not hold up every later utterance behind it.
+      .catch((error: unknown) => this.patch(listening.utteranceId, { status: 'error', error: String(error) }));
+    await this.queue;
+  }
+
+  /** The final recognition: shown as soon as it arrives; undefined when there is nothing to translate. */
+  private async recogniseFinal(
+    recognizer: Recognizer,
+    listening: Listening,
+    segment: SpeechSegment,
+    spokenUntil: number,
+  ): Promise<FinalRecognition | undefined> {
+    let text: string;
+    let language: string | undefined;
+    try {
+      ({ text, language } = await recognizer.transcribe(segment.audio, this.recognitionOptions()));
+    } catch (error) {
+      const message = (error as { message?: string }).message ?? String(error);
+      const hint = (error as { hint?: string }).hint ?? '';
+      this.patch(listening.utteranceId, { status: 'error', error: `${message} ${hint}`.trim() });
+      return undefined;
+    }
+    const at = performance.now();
+    this.steer(listening, text, language, true);
+    const source = listening.agreement.finalize(text);
+    const figures = this.find(listening.utteranceId)?.figures;
+    this.patch(listening.utteranceId, { source, figures: { ...figures, speechEndToFinalMs: at - spokenUntil } });
+    if (!text.trim()) {
+      this.utterances = this.utterances.filter((u) => u.id !== listening.utteranceId);
+      this.changed();
+      return undefined;
+    }
+    return { source: source.committed + source.tail, at };
+  }
+
+  /**
+   * The utterance's final translation, in its turn. What was heard is translated at once, while the
+   * final recognition runs; once that arrives, the translation stands if it was of the same words,
+   * and is redone from the final text if not.
+   */
+  private async translateEndOfSpeech(
+    listening: Listening,
+    heardSoFar: Promise<string>,
+    spokenUntil: number,
+    recognised: Promise<FinalRecognition | undefined>,
+  ): Promise<void> {
+    const id = listening.utteranceId;
+    let firstTokenAt: number | undefined;
+    const start = (source: string): EndTranslation | undefined => {
+      const utterance = this.find(id);
+      if (!utterance) return undefined;
+      const committer = listening.committer;
+      const stop = new AbortController();
+      const request = { source, from: utterance.sourceLanguage, to: utterance.targetLanguage, context: this.context(utterance) };
+      const result = this.translator.translate(
+        request,
+        (progress) => {
+          if (stop.signal.aborted) return;
+          firstTokenAt ??= progress.firstTokenAt;
+          this.showStream(listening, committer, progress.text, true);
+        },
+        { lane: { utterance: id, final: true }, signal: stop.signal },
+      );
+      const seq = committer.request(source, { endOfSpeech: true });
+      return { source, ...(request.from ? { from: request.from } : {}), to: request.to, committer, seq, stop, result };
+    };
+
+    // Already recognised (this utterance waited for the one before): the final text is all there is to translate.
+    let known = false;
+    void recognised.then(() => (known = true));
+    const heard = await Promise.race([heardSoFar, recognised.then(() => '')]);
+    let attempt = !known && heard.trim() && this.engineReady() ? start(heard) : undefined;
+    const final = await recognised;
+    const utterance = this.find(id);
+    const stillRight =
+      attempt &&
+      final &&
+      utterance &&
+      sameForTranslation(attempt.source, final.source) &&
+      attempt.from === utterance.sourceLanguage &&
+      attempt.to === utterance.targetLanguage;
+    if (!stillRight) {
+      attempt?.stop.abort();
+      attempt = undefined;
+      if (!final || !utterance) return;
+      if (!this.engineReady()) {
+        this.patch(id, { status: 'error', error: NO_MODEL_AUDIO });
+        return;
+      }
+      firstTokenAt = undefined;
+      attempt = start(final.source);
+    }
+    if (!attempt || !final) return;
+    const result = await attempt.result;
+    if (result.stale) return;
+    if (result.error) {
+      this.patch(id, { status: 'error', error: `${result.error.message} ${result.error.hint}` });
+      return;
+    }
+    const { committer } = attempt;
+    if (!committer.apply(attempt.seq, result.text)) return;
+    const doneAt = performance.now();
+    const figures = this.find(id)?.figures ?? {};
+    this.patch(id, {
+      status: 'done',
+      translation: listening.shown.show(committer.snapshot),
+      figures: {
+        ...figures,
+        ...(firstTokenAt !== undefined
+          ? { speechEndToFirstTokenMs: firstTokenAt - spokenUntil, finalToFirstTokenMs: Math.max(0, firstTokenAt - final.at) }
+          : {}),
+        finalToCompleteMs: doneAt - final.at,
+        speechEndToCompleteMs: doneAt - spokenUntil,
+        translationErasure: listening.shown.erasure,
+      },
+    });
   }
 
   private engineReady(): boolean {
     const status = this.translator.engine?.store.state.status;
     return status === 'ready' || status === 'generating';
+  }
+
+  private find(id: number): Utterance | undefined {
+    return this.utterances.find((u) => u.id === id);
   }
 
   private patch(id: number, patch: Partial<Utterance>): void {
@@ -353,9 +641,8 @@ export class TranslationPipeline extends EventTarget {
   }
 
   private current(utterance: Utterance): Utterance {
-    return this.utterances.find((u) => u.id === utterance.id) ?? utterance;
+    return this.find(utterance.id) ?? utterance;
   }
-
 
   private onSourceError(error: SourceError): void {
     this.notice = `${error.message} ${error.hint}`;

@@ -17,6 +17,13 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** "Sure! Here is the translation into French:" and the like, at the very start. */
 const PREAMBLE =
   /^\s*(?:(?:sure|certainly|of course|okay|ok)[,.!]?\s*)?(?:here(?:'s| is| are)\s+(?:the|a|your|my)\s+(?:\w+\s+){0,3}?translation\b[^:\n]{0,60}:|the\s+translation\b[^:\n]{0,60}\s+is:?)\s*/i;
+/** The prompt's delimiters (translator.ts), which a small model sometimes copies around its answer. */
+const OPENING_TAG = /^\s*<text>\s*/i;
+const CLOSING_TAG = /<\/text>/i;
+/** The start of a closing tag still streaming in ("</", "</te"): not shown while it may be one. */
+const CLOSING_TAG_START = /<\/(?:t(?:e(?:x(?:t)?)?)?)?$/i;
+/** An answer that so far is only the start of an opening tag ("<", "<te"). */
+const OPENING_TAG_START = /^\s*<(?:t(?:e(?:x(?:t)?)?)?)?$/i;
 /** "French:", "Translation:", "Traduction :" at the very start. */
 const LABEL = new RegExp(`^\\s*(?:${LABEL_WORDS.map(escape).join('|')})(?:\\s+translation)?\\s*:\\s*`, 'i');
 const QUOTES: ReadonlyArray<readonly [string, string]> = [
@@ -41,8 +48,17 @@ export interface TranslationText {
  * translation on one line: the answer ends at the first line break after some text.
  */
 export function translationText(answer: string, source: string): TranslationText {
-  let text = answer.replace(PREAMBLE, '').replace(LABEL, '');
+  if (OPENING_TAG_START.test(answer)) return { text: '', complete: false };
+  let text = answer.replace(OPENING_TAG, '').replace(PREAMBLE, '').replace(LABEL, '').replace(OPENING_TAG, '');
   let complete = false;
+  // The model closed the delimited block: the translation is over.
+  const closed = text.search(CLOSING_TAG);
+  if (closed >= 0) {
+    text = text.slice(0, closed);
+    complete = true;
+  } else {
+    text = text.replace(CLOSING_TAG_START, '');
+  }
   if (!source.includes('\n')) {
     const start = text.search(/\S/);
     const lineEnd = start < 0 ? -1 : text.indexOf('\n', start);

@@ -13,12 +13,24 @@ export type SourceKind = 'microphone' | 'file' | 'text' | 'web-speech';
 export interface SpeechSegment {
   /** Increasing per source session. */
   id: number;
-  /** Milliseconds from the start of the source (file time for files, capture time for the mic). */
+  /**
+   * Milliseconds from the start of the source (file time for files, capture time for the mic), the
+   * span of `audio`: from the pre-speech pad to a short tail after the last voiced frame.
+   */
   startMs: number;
   endMs: number;
-  /** 16 kHz mono. */
+  /** 16 kHz mono: the speech, with the silence that ended it trimmed to a short tail. */
   audio: Float32Array;
-  /** performance.now() when the end of speech was detected: where latency figures start. */
+  /**
+   * performance.now() when the person stopped speaking: the end of the last frame Silero judged as
+   * speech. Latency figures start here, the moment a person starts waiting.
+   */
+  lastVoicedAt: number;
+  /**
+   * performance.now() when voice detection decided the speech had ended: after `redemptionMs` of
+   * silence (about 384 ms after `lastVoicedAt`), the earliest the final recognition can start.
+   * A file read faster than real time stamps both from this moment, the same distance apart.
+   */
   detectedAt: number;
 }
 

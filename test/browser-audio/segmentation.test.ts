@@ -7,13 +7,21 @@
 import { expect } from '@open-wc/testing';
 import { FileSource } from '../../src/translate/audio/file-source.js';
 import { MicrophoneSource } from '../../src/translate/audio/microphone-source.js';
-import { CAPTION_VAD_TUNING, FRAME_SAMPLES, MS_PER_FRAME, PRE_SPEECH_PAD_FRAMES } from '../../src/translate/audio/vad-tuning.js';
+import {
+  CAPTION_VAD_TUNING,
+  FRAME_SAMPLES,
+  MS_PER_FRAME,
+  PRE_SPEECH_PAD_FRAMES,
+  TRAILING_SILENCE_KEPT_FRAMES,
+} from '../../src/translate/audio/vad-tuning.js';
 import { SPEECH_SAMPLE_RATE } from '../../src/translate/types.js';
 import { waitFor } from '../support/dom.js';
 import { recordEvents, sleep, speechFixture, type Recording, type SpeechFixtureLayout } from './record-events.js';
 
 const PAD_MS = PRE_SPEECH_PAD_FRAMES * MS_PER_FRAME;
 const REDEMPTION_MS = Math.floor(CAPTION_VAD_TUNING.redemptionMs / MS_PER_FRAME) * MS_PER_FRAME;
+/** What a segment keeps of the silence after its last voiced frame. */
+const TAIL_MS = TRAILING_SILENCE_KEPT_FRAMES * MS_PER_FRAME;
 /**
  * Three 32 ms frames. Silero decides per frame, so a boundary is on the frame grid (up to one frame
  * off the true instant), and its probability rises or falls over a frame or two at the edges of
@@ -72,12 +80,13 @@ describe('cutting speech at pauses, with the real Silero model', () => {
     expect(file.errors).to.deep.equal([]);
     expect(file.segments).to.have.length(2);
     const [first, second] = file.segments;
-    // Starts: the onset frame, less the pre-speech pad. Ends: the last speech, plus the silence that
-    // ended it (redemption). File time is exact, so these are tight.
+    // Starts: the onset frame, less the pre-speech pad. Ends: the last speech, plus the short tail of
+    // silence a segment keeps (the rest of the wait that ended it is trimmed). File time is exact, so
+    // these are tight.
     expect(first.startMs + PAD_MS).to.be.closeTo(one.startMs, FRAME_TOLERANCE_MS);
     expect(second.startMs + PAD_MS).to.be.closeTo(two.startMs, FRAME_TOLERANCE_MS);
-    expect(first.endMs - REDEMPTION_MS).to.be.closeTo(one.endMs, FRAME_TOLERANCE_MS);
-    expect(second.endMs - REDEMPTION_MS).to.be.closeTo(two.endMs, FRAME_TOLERANCE_MS);
+    expect(first.endMs - TAIL_MS).to.be.closeTo(one.endMs, FRAME_TOLERANCE_MS);
+    expect(second.endMs - TAIL_MS).to.be.closeTo(two.endMs, FRAME_TOLERANCE_MS);
     console.log(`file: [${first.startMs}, ${first.endMs}] [${second.startMs}, ${second.endMs}] ms`);
   });
 
@@ -126,5 +135,36 @@ describe('cutting speech at pauses, with the real Silero model', () => {
       expect(peak).to.be.greaterThan(0.05); // speech, not silence
       expect(segment.detectedAt).to.be.greaterThan(0).and.at.most(performance.now());
     }
+  });
+
+  it('each segment ends in a short tail after the speech, not in the whole silence that ended it', () => {
+    const rms = (samples: Float32Array) => Math.sqrt(samples.reduce((sum, x) => sum + x * x, 0) / samples.length);
+    const samplesIn = (ms: number) => (ms * SPEECH_SAMPLE_RATE) / 1000;
+    for (const segment of [...mic.segments, ...file.segments]) {
+      const { audio } = segment;
+      const tail = audio.subarray(audio.length - samplesIn(TAIL_MS));
+      // The quarter second before the tail is the end of the speech itself (with the old 384 ms of
+      // silence kept, it was silence).
+      const lastSpeech = audio.subarray(audio.length - samplesIn(TAIL_MS + 256), audio.length - tail.length);
+      // Speech fades at its end: well below the utterance's level, but far above silence.
+      expect(rms(lastSpeech)).to.be.greaterThan(rms(audio) / 10);
+      expect(rms(tail)).to.be.lessThan(rms(lastSpeech) / 2);
+    }
+  });
+
+  it('both sources stamp the real end of speech, the end-of-speech wait before the decision', () => {
+    for (const segment of [...mic.segments, ...file.segments]) {
+      // Silero's score falls over a frame or two, and a frame between the thresholds neither ends
+      // nor extends speech: the wait can only be longer than the redemption time, never shorter.
+      expect(segment.detectedAt - segment.lastVoicedAt).to.be.within(REDEMPTION_MS, REDEMPTION_MS + FRAME_TOLERANCE_MS);
+    }
+    // On the microphone, the stamps are capture time: from the first speech reported to the end of
+    // that utterance's speech is as long as the speech in the file, less the frames Silero needed
+    // to confirm it (minSpeechMs).
+    const confirmMs = Math.floor(CAPTION_VAD_TUNING.minSpeechMs / MS_PER_FRAME) * MS_PER_FRAME;
+    mic.segments.forEach((segment, i) => {
+      const spoken = fixture.speech[i].endMs - fixture.speech[i].startMs;
+      expect(segment.lastVoicedAt - mic.starts[i].at).to.be.closeTo(spoken - confirmMs, 2 * FRAME_TOLERANCE_MS);
+    });
   });
 });

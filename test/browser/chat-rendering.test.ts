@@ -11,6 +11,7 @@ import '../../src/elements/chat/chat.define.js';
 import '../../src/elements/chat-message/chat-message.define.js';
 import { ScriptedEngine, tokensOf } from '../support/scripted-engine.js';
 import { deepQueryAll, deepText, findButton, waitFor } from '../support/dom.js';
+import { importText as importFile } from '../support/import-file.js';
 
 declare global {
   interface Window {
@@ -109,15 +110,7 @@ describe('importing a conversation', () => {
     delete window.__pwned;
   });
 
-  async function importText(chat: ApertoChat, text: string) {
-    const input = deepQueryAll<HTMLInputElement>(chat, 'input[type="file"]')[0];
-    const transfer = new DataTransfer();
-    transfer.items.add(new File([text], 'chat.json', { type: 'application/json' }));
-    input.files = transfer.files;
-    input.dispatchEvent(new Event('change', { bubbles: true }));
-    await waitFor(() => chat.session!.notice, 'the import to finish');
-    await chat.updateComplete;
-  }
+  const importText = (chat: ApertoChat, text: string) => importFile(chat, text);
 
   it('rejects a malformed file with a clear message and changes nothing', async () => {
     const engine = new ScriptedEngine(() => ({ tokens: ['kept'] })).ready();

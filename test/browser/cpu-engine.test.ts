@@ -255,9 +255,10 @@ describe('the CPU engine (llama.cpp in WebAssembly)', () => {
       await client.load(SYNTHETIC);
       const states = recordStates(store);
       let loading: Promise<boolean> | undefined;
+      const other = gguf('synthetic.gguf?copy=2');
 
       const answer = await reply(client, { maxTokens: 400 }, (deltas) => {
-        if (deltas === 5) loading = client.load(gguf('synthetic.gguf?copy=2'));
+        if (deltas === 5) loading = client.load(other);
       });
 
       expect(answer.stopped, 'the reply says it was stopped').to.equal(true);
@@ -269,6 +270,8 @@ describe('the CPU engine (llama.cpp in WebAssembly)', () => {
         'ready',
       ]);
       expect(store.state).to.deep.equal({ status: 'ready', modelId: 'test-synthetic?copy=2' });
+      // This origin's storage is shared with other test files: leave no extra model behind.
+      await client.deleteModel(other.url);
     });
 
     it('goes back to idle, with a note, when a slow download is cancelled, and can load again', async () => {

@@ -2,8 +2,17 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { ApertoTranslate } from '../../src/elements/translate/translate.js';
 import '../../src/elements/translate/translate.define.js';
+import type { ChatRequest } from '../../src/engine/chat-engine.js';
+import type { SourceListener, SpeechSource } from '../../src/translate/types.js';
 import { ScriptedEngine, tokensOf } from '../support/scripted-engine.js';
 import { deepQueryAll, deepText, findButton, waitFor } from '../support/dom.js';
+
+/** The text a translation request asks to translate (between the prompt's <text> tags). */
+function sourceOf(request: ChatRequest): string {
+  const ask = request.messages.at(-1)!.content;
+  if (!ask.includes('</text>')) return ask;
+  return ask.slice(ask.lastIndexOf('<text>') + '<text>'.length, ask.lastIndexOf('</text>'));
+}
 
 async function mount(engine: ScriptedEngine, attributes = html``) {
   const element = await fixture<ApertoTranslate>(html`<aperto-translate .engine=${engine} to="it">${attributes}</aperto-translate>`);
@@ -30,25 +39,37 @@ describe('<aperto-translate>', () => {
     await waitFor(() => translations(element)[0] === 'Buongiorno a tutti.', 'the translation');
 
     const request = engine.requests[0];
-    expect(request.messages[0].content).to.equal('Translate the following segment into Italian, without additional explanation.');
-    expect(request.messages.at(-1)).to.deep.equal({ role: 'user', content: 'Good morning everyone.' });
+    expect(request.messages).to.have.length(1);
+    expect(request.messages[0].role).to.equal('user');
+    expect(request.messages[0].content).to.match(
+      /^Translate the text between <text> and <\/text> into Italian\. Write only the translation\.\n<text>Good morning everyone\.<\/text>/,
+    );
+    expect(request.stop).to.deep.equal(['\n']);
     expect(request.temperature).to.equal(0);
     expect(request.enableThinking).to.equal(false);
     expect(deepText(element)).to.include('Good morning everyone.');
   });
 
   it('carries the last committed pairs as context for the next utterance', async () => {
-    const engine = new ScriptedEngine((req) => ({ tokens: [`IT(${req.messages.at(-1)!.content})`] })).ready();
+    const engine = new ScriptedEngine((req) => ({ tokens: [`IT(${sourceOf(req)})`] })).ready();
     const element = await mount(engine);
 
     for (const line of ['one', 'two', 'three']) await typeAndTranslate(element, line);
     await waitFor(() => translations(element).length === 3 && translations(element)[2] === 'IT(three)', 'three translations');
 
-    expect(engine.requests[2].messages.map((m) => m.content).slice(1)).to.deep.equal(['one', 'IT(one)', 'two', 'IT(two)', 'three']);
+    const turns = engine.requests[2].messages;
+    expect(turns.map((m) => m.role)).to.deep.equal(['user', 'assistant', 'user', 'assistant', 'user']);
+    expect(turns.map((m) => (m.role === 'user' ? sourceOf({ ...engine.requests[2], messages: [m] }) : m.content))).to.deep.equal([
+      'one',
+      'IT(one)',
+      'two',
+      'IT(two)',
+      'three',
+    ]);
   });
 
   it('shows the last three captions in the HUD, white on black, with the source line small', async () => {
-    const engine = new ScriptedEngine((req) => ({ tokens: [`T:${req.messages.at(-1)!.content}`] })).ready();
+    const engine = new ScriptedEngine((req) => ({ tokens: [`T:${sourceOf(req)}`] })).ready();
     const element = await mount(engine);
     element.hud = true;
     for (const line of ['a', 'b', 'c', 'd']) await typeAndTranslate(element, line);
@@ -147,9 +168,93 @@ describe('<aperto-translate> conversation mode', () => {
     findButton(element, 'Italiano → English')!.click();
     await waitFor(() => translations(element)[0] === 'Good morning', 'the translation');
 
-    expect(engine.requests[0].messages[0].content).to.equal(
-      'Translate the following segment from Italian into English, without additional explanation.',
-    );
+    expect(engine.requests[0].messages[0].content).to.match(/^Translate the text between <text> and <\/text> from Italian into English\./);
+    expect(sourceOf(engine.requests[0])).to.equal('Buongiorno');
     expect(findButton(element, 'English → Italiano')).to.exist;
+  });
+});
+
+/** A microphone the test speaks into: each utterance is recognised as the text it was given. */
+class TestMicrophone implements SpeechSource {
+  readonly kind = 'microphone' as const;
+  listener?: SourceListener;
+  heard = '';
+  async start(listener: SourceListener) {
+    this.listener = listener;
+  }
+  async stop() {
+    this.listener = undefined;
+  }
+  say(text: string) {
+    this.heard = text;
+    const now = performance.now();
+    this.listener?.speechStart?.(0);
+    this.listener?.speechEnd?.({ id: 1, startMs: 0, endMs: 1000, audio: new Float32Array(16000), detectedAt: now, lastVoicedAt: now - 300 });
+  }
+}
+
+/**
+ * Speech synthesis that plays through the room: what it says, the microphone hears while it speaks.
+ * Stands in for the browser's, which headless Chromium has no voices for.
+ */
+class RoomSpeech {
+  readonly said: string[] = [];
+  constructor(private readonly microphone: TestMicrophone) {}
+  getVoices() {
+    return [{ localService: true, lang: 'it-IT', name: 'Italiano (on this device)' }];
+  }
+  speak(utterance: EventTarget & { text: string }) {
+    this.said.push(utterance.text);
+    setTimeout(() => this.microphone.say(utterance.text), 20);
+    setTimeout(() => utterance.dispatchEvent(new Event('end')), 100);
+    // The room's echo and the VAD's lag: still heard a moment after the voice stopped.
+    setTimeout(() => this.microphone.say(utterance.text), 300);
+  }
+  cancel() {}
+}
+
+class FakeUtterance extends EventTarget {
+  voice: unknown;
+  lang = '';
+  constructor(readonly text: string) {
+    super();
+  }
+}
+
+describe('<aperto-translate> reading translations aloud', () => {
+  const globals = ['speechSynthesis', 'SpeechSynthesisUtterance'] as const;
+  const saved = new Map<string, PropertyDescriptor | undefined>();
+  beforeEach(() => globals.forEach((name) => saved.set(name, Object.getOwnPropertyDescriptor(window, name))));
+  afterEach(() => {
+    for (const name of globals) {
+      const descriptor = saved.get(name);
+      if (descriptor) Object.defineProperty(window, name, descriptor);
+      else delete (window as unknown as Record<string, unknown>)[name];
+    }
+  });
+
+  it('does not translate its own voice coming back through the microphone, and listens again afterwards', async () => {
+    const microphone = new TestMicrophone();
+    const room = new RoomSpeech(microphone);
+    Object.defineProperty(window, 'speechSynthesis', { value: room, configurable: true, writable: true });
+    Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: FakeUtterance, configurable: true, writable: true });
+    const engine = new ScriptedEngine((req) => ({ tokens: [sourceOf(req) === 'Where is the station?' ? 'Dov’è la stazione?' : `IT(${sourceOf(req)})`] })).ready();
+    const element = await fixture<ApertoTranslate>(html`<aperto-translate .engine=${engine} from="en" to="it" speak></aperto-translate>`);
+    element.pipeline.recognizer = { transcribe: async () => ({ text: microphone.heard, language: 'en' }) };
+    await element.pipeline.start(microphone);
+
+    microphone.say('Where is the station?');
+    await waitFor(() => room.said.length > 0, 'the translation read aloud');
+    // The echo is heard at 20 ms and 300 ms; the voice ends at 100 ms, the margin lasts 500 ms more.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const afterReading = translations(element);
+    microphone.say('Thank you.');
+    await waitFor(() => translations(element).includes('IT(Thank you.)'), 'the next thing said');
+
+    expect(afterReading).to.deep.equal(['Dov’è la stazione?']);
+    expect(translations(element)).to.deep.equal(['Dov’è la stazione?', 'IT(Thank you.)']);
+    expect(engine.requests.map(sourceOf)).to.deep.equal(['Where is the station?', 'Thank you.']);
+    expect(room.said).to.deep.equal(['Dov’è la stazione?', 'IT(Thank you.)']);
+    expect(deepQueryAll(element, '[data-figure="speech-end-first-token"]')[0].textContent).to.match(/\d+ ms/);
   });
 });

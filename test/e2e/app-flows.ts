@@ -7,7 +7,24 @@ import type { HTTPResponse, Page } from 'puppeteer-core';
 import { clickButton, until, visibleText, waitForElement } from './browser.js';
 
 /**
- * Open Models with `?model=<url>`, press Load on the linked card and wait until it is ready.
+ * The card of the model the link names, highlighted in Models. A model from outside the catalog is
+ * first offered ("Add this model?") and only added once the person agrees, as they do here; one
+ * added on an earlier visit is there at once. Returns the card.
+ */
+export async function acceptLinkedModel(page: Page, timeoutMs = 30_000) {
+  const started = Date.now();
+  for (;;) {
+    const card = await page.$('pierce/aperto-model-card[highlighted]').catch(() => null);
+    if (card) return card;
+    // Its buttons may not have rendered yet: then the next round presses it.
+    if (await page.$('pierce/aperto-model-proposal').catch(() => null)) await clickButton(page, 'Add this model').catch(() => undefined);
+    if (Date.now() - started > timeoutMs) throw new Error(`Timed out after ${timeoutMs} ms waiting for the linked model's card`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Open Models with `?model=<url>`, add the model it offers, press Load on its card and wait until it is ready.
  * Returns the page's response. (Open the app once: navigating again while it starts can leave
  * IndexedDB hanging in the new page, and the app at "Starting Aperto…".)
  */
@@ -17,17 +34,17 @@ export async function loadLinkedModel(page: Page, appUrl: string, modelUrl: stri
   return response;
 }
 
-/** Go to Models, press Load on the card of the model in the link, and wait until it is ready. */
+/** Go to Models, press Load on the card of the model in the link (added first if asked), and wait until it is ready. */
 export async function pressLoad(page: Page): Promise<void> {
   await (await waitForElement(page, 'a[href="#/models"]')).click();
-  await waitForElement(page, 'aperto-model-card[highlighted]');
+  await acceptLinkedModel(page);
   await clickButton(page, /^Load synthetic/);
   await modelReady(page);
 }
 
-/** Press Load on the card the link points at, and wait until the model is ready. */
+/** Press Load on the card the link points at (added first if asked), and wait until the model is ready. */
 export async function loadLinkedCard(page: Page, timeoutMs = 60_000): Promise<void> {
-  const card = await waitForElement(page, 'aperto-model-card[highlighted]');
+  const card = await acceptLinkedModel(page);
   await (await card.$('pierce/button.primary'))!.click();
   await modelReady(page, timeoutMs);
 }

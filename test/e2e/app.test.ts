@@ -1,7 +1,7 @@
 /** The built app, served like production, in headless Chromium. */
-import type { Browser } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium, recordPageErrors, visibleText, waitForElement } from './browser.js';
+import { clickButton, launchChromium, recordPageErrors, until, visibleText, waitForElement } from './browser.js';
 
 const appUrl = inject('appUrl');
 
@@ -99,5 +99,108 @@ describe('the app on a browser without WebGPU', () => {
     await waitForElement(page, 'aperto-model-card');
 
     expect(await visibleText(page)).toContain('engine “quantum”, which does not exist. Allowed: auto, webgpu, cpu');
+  });
+});
+
+/**
+ * What the app keeps under 'custom-models' in its settings database, read as the app would; null
+ * when nothing is there (the database is left as it was when it does not exist yet).
+ */
+function savedCustomModels(page: Page): Promise<unknown> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const request = indexedDB.open('aperto-settings');
+        request.onupgradeneeded = () => request.transaction?.abort();
+        request.onerror = () => resolve(null);
+        request.onsuccess = () => {
+          const db = request.result;
+          if (!db.objectStoreNames.contains('settings')) return resolve(null);
+          const get = db.transaction('settings').objectStore('settings').get('custom-models');
+          get.onsuccess = () => resolve(get.result ?? null);
+          get.onerror = () => reject(get.error);
+        };
+      }),
+  );
+}
+
+describe('a link naming a GPU model and a library from outside the catalog', () => {
+  // Neither address needs to answer: nothing may be fetched from them before the person agrees.
+  const weights = 'https://huggingface.co/someone/x-q4f32_1-MLC';
+  const library = 'https://code.example.net/builds/web/lib.wasm';
+  const link = `${appUrl}?engine=webgpu&model=${encodeURIComponent(weights)}&model_lib=${encodeURIComponent(library)}#/models`;
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium({ webgpu: true });
+  });
+  afterAll(() => browser?.close());
+
+  /** A page of its own: a fresh profile, so nothing saved by another test is there. */
+  async function freshPage(): Promise<{ page: Page; fetched: string[] }> {
+    const context = await browser.createBrowserContext();
+    const page = await context.newPage();
+    const fetched: string[] = [];
+    page.on('request', (request) => {
+      if (['huggingface.co', 'code.example.net'].includes(new URL(request.url()).hostname)) fetched.push(request.url());
+    });
+    return { page, fetched };
+  }
+
+  it('asks “Add this model?” naming the library’s host, and saves, adds and downloads nothing', async () => {
+    const { page, fetched } = await freshPage();
+    const errors = recordPageErrors(page);
+
+    await page.goto(link);
+    await waitForElement(page, 'aperto-model-proposal');
+    await waitForElement(page, 'aperto-model-card');
+    const text = await visibleText(page);
+
+    expect(text).toContain('This link offers a model that is not in the catalog: x-q4f32_1-MLC');
+    expect(text).toContain('Nothing has been downloaded or saved.');
+    expect(text).toContain('Code from code.example.net/builds/web/…');
+    expect(text).toContain('Weights from huggingface.co/someone/x-q4f32_1-MLC');
+    expect(text).toContain('Add this model? Its program comes from code.example.net/builds/web/… — only add models from sources you trust.');
+    expect(await page.$('pierce/aperto-model-card[data-model-id="x-q4f32_1-MLC"]')).toBeNull();
+    expect(await savedCustomModels(page)).toBeNull();
+    expect(fetched).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.browserContext().close();
+  });
+
+  it('on Cancel adds nothing and saves nothing, and says so', async () => {
+    const { page, fetched } = await freshPage();
+    await page.goto(link);
+    await waitForElement(page, 'aperto-model-proposal');
+
+    await clickButton(page, 'Cancel');
+    await until(() => visibleText(page), (text) => text.includes('x-q4f32_1-MLC was not added. Nothing was downloaded or saved.'), 'the answer');
+
+    expect(await page.$('pierce/aperto-model-proposal')).toBeNull();
+    expect(await page.$('pierce/aperto-model-card[data-model-id="x-q4f32_1-MLC"]')).toBeNull();
+    expect(await savedCustomModels(page)).toBeNull();
+    expect(fetched).toEqual([]);
+    await page.browserContext().close();
+  });
+
+  it('on “Add this model” shows it in Models, labelled with both hosts, and keeps it after a reload', async () => {
+    const { page, fetched } = await freshPage();
+    await page.goto(link.replace('#/models', '#/chat'));
+    await waitForElement(page, 'aperto-model-proposal');
+
+    await clickButton(page, 'Add this model');
+    const card = await waitForElement(page, 'aperto-model-card[highlighted][data-model-id="x-q4f32_1-MLC"]');
+    const saved = await until(() => savedCustomModels(page), (value) => value !== null, 'the saved model');
+
+    expect(await card.evaluate((el) => el.shadowRoot!.querySelector('[data-sources]')!.textContent!.replace(/\s+/g, ' ').trim())).toBe(
+      'Weights from huggingface.co/someone/x-q4f32_1-MLC · code from code.example.net/builds/web/…',
+    );
+    expect(saved).toEqual([{ engine: 'webgpu', url: weights, libraryUrl: library, contextWindow: 4096 }]);
+    expect(fetched, 'adding is not loading: nothing is downloaded yet').toEqual([]);
+
+    // Added with the person's agreement, it is the link's model from now on, with no question.
+    await page.reload();
+    await waitForElement(page, 'aperto-model-card[highlighted][data-model-id="x-q4f32_1-MLC"]');
+    expect(await page.$('pierce/aperto-model-proposal')).toBeNull();
+    await page.browserContext().close();
   });
 });

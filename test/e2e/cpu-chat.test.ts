@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { lastMessageId, lastReplyText, modelReady, pressStopOnceReplyShows, recordReplyFrames, replyState, sendMessage, setTemperature } from './app-flows.js';
+import { acceptLinkedModel, lastMessageId, lastReplyText, modelReady, pressStopOnceReplyShows, recordReplyFrames, replyState, sendMessage, setTemperature } from './app-flows.js';
 import { clickButton, launchChromium, recordPageErrors, until, visibleText, waitForElement } from './browser.js';
 
 const appUrl = inject('appUrl');
@@ -26,7 +26,7 @@ describe('chatting with a CPU model, without a GPU', () => {
 
   it('loads the model named by the link from the hub (another origin), showing download progress', async () => {
     await page.goto(`${appUrl}?model=${encodeURIComponent(modelUrl)}#/models`);
-    const card = await waitForElement(page, 'aperto-model-card[highlighted]');
+    const card = await acceptLinkedModel(page);
     const load = await card.$('pierce/button.primary');
     const seen: string[] = [];
     const watching = setInterval(() => {

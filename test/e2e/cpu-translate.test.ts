@@ -4,7 +4,7 @@
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { modelReady } from './app-flows.js';
+import { acceptLinkedModel, modelReady } from './app-flows.js';
 import { clickButton, launchChromium, recordPageErrors, until, waitForElement } from './browser.js';
 
 const appUrl = inject('appUrl');
@@ -23,7 +23,7 @@ describe('translating typed text with a CPU model, without a GPU', () => {
   it('shows the translation as captions in the HUD, with latency figures', async () => {
     const errors = recordPageErrors(page);
     await page.goto(`${appUrl}?model=${encodeURIComponent(modelUrl)}#/models`);
-    await waitForElement(page, 'aperto-model-card[highlighted]');
+    await acceptLinkedModel(page);
     await clickButton(page, /^Load synthetic/);
     await modelReady(page);
 

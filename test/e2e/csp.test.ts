@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { contentSecurityPolicy } from '../../src/security/policy.js';
-import { chatOnce, loadLinkedModel, translateOnce } from './app-flows.js';
+import { acceptLinkedModel, chatOnce, loadLinkedModel, translateOnce } from './app-flows.js';
 import { launchChromium, recordPageErrors, until, visibleText, waitForElement } from './browser.js';
 import { PolicyWatcher } from './policy-watcher.js';
 
@@ -154,7 +154,7 @@ describe('the Content-Security-Policy', () => {
       const workers: string[] = [];
       page.on('workercreated', (worker) => workers.push(worker.url()));
       await page.goto(`${appUrl}?engine=webgpu&model=${encodeURIComponent(model)}&model_lib=${encodeURIComponent(library)}#/models`);
-      const card = await waitForElement(page, 'aperto-model-card[highlighted]');
+      const card = await acceptLinkedModel(page);
       await (await card.$('pierce/button.primary'))!.click();
       const alert = await waitForElement(page, '[role="alert"][data-code]', 60_000);
 

@@ -80,6 +80,30 @@ describe('translating typed text with a real model (SmolLM2-135M-Instruct)', { t
     });
   }
 
+  it('translates a question into French instead of answering it', async () => {
+    const question = 'What is the capital of France?';
+    await page.select('pierce/select[aria-label="To"]', 'fr');
+    const before = (await captions(page)).length;
+    const field = await waitForElement(page, 'textarea[aria-label="Text to translate"]');
+    await field.click({ clickCount: 3 });
+    await page.keyboard.type(question);
+    await page.keyboard.press('Enter');
+
+    await until(
+      () => page.$$eval('pierce/[data-figure="complete"]', (cells) => cells.map((cell) => cell.textContent ?? '')),
+      (cells) => cells.length > before && /\d+ ms/.test(cells.at(-1)!),
+      'the complete-translation figure',
+      180_000,
+    );
+    const caption = (await captions(page)).at(-1)!.trim();
+
+    // An answer would name Paris ("The capital of France is Paris."); a translation, however poor, does not.
+    expect(caption.length).toBeGreaterThan(3);
+    expect(caption).not.toBe(question);
+    expect(caption).not.toMatch(/Paris|^The\b|\bis\b/);
+    expect(caption).not.toContain('\n');
+  });
+
   it('left nothing the model added after the translation on screen', async () => {
     expect(await visibleText(page)).not.toMatch(/In (French|Italian|Spanish),/);
     expect(errors).toEqual([]);

@@ -6,6 +6,7 @@
  */
 import type { Browser, CDPSession, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { acceptLinkedModel } from './app-flows.js';
 import { clickButton, launchChromium, recordPageErrors, until, visibleText, waitForElement } from './browser.js';
 
 const appUrl = inject('appUrl');
@@ -20,7 +21,7 @@ async function storedRows(page: Page): Promise<string[]> {
 
 async function loadLinked(page: Page, url: string): Promise<void> {
   await page.goto(`${appUrl}?engine=cpu&model=${encodeURIComponent(url)}#/models`);
-  const card = await waitForElement(page, 'aperto-model-card[highlighted]');
+  const card = await acceptLinkedModel(page);
   const load = await card.$('pierce/button.primary');
   await load!.click();
 }

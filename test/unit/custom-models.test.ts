@@ -11,7 +11,7 @@ import { CpuModelLibrary, customCpuEntry, fitCpuModel } from '../../src/engine/c
 import type { CpuEngineClient } from '../../src/engine/cpu/cpu-engine-client.js';
 import type { EngineClient } from '../../src/engine/engine-client.js';
 import { customGpuEntry, GpuModelLibrary } from '../../src/engine/gpu-library.js';
-import { contextWindowOf, CustomModelError, parseHttpUrl } from '../../src/engine/model-library.js';
+import { contextWindowOf, CustomModelError, modelSources, parseHttpUrl } from '../../src/engine/model-library.js';
 import { EngineStore } from '../../src/engine/store.js';
 
 const NONE: ReadonlySet<string> = new Set();
@@ -505,5 +505,157 @@ describe('GpuModelLibrary.addCustom', () => {
     expect(() => library.addCustom({ url: MLC })).toThrow(CustomModelError);
     expect(library.entries()).toHaveLength(0);
     expect(configs).toHaveLength(0);
+  });
+});
+
+describe('where a model added by URL comes from', () => {
+  const LIB = 'https://raw.githubusercontent.com/someone/libs/main/web-llm/Qwen3-0.6B-q4f32_1-webgpu.wasm';
+
+  it('names both the weights’ host and the library’s host as the maker of a GPU model', () => {
+    const entry = customGpuEntry({ url: MLC_F32, libraryUrl: LIB }, NONE);
+
+    expect(entry.maker).toBe('huggingface.co, raw.githubusercontent.com');
+  });
+
+  it('lists the weights and the code, each with the account that published it', () => {
+    const entry = customGpuEntry({ url: MLC_F32, libraryUrl: LIB }, NONE);
+
+    expect(modelSources(entry)).toEqual([
+      { what: 'weights', host: 'huggingface.co', place: 'huggingface.co/mlc-ai/Qwen3-0.6B-q4f32_1-MLC' },
+      { what: 'code', host: 'raw.githubusercontent.com', place: 'raw.githubusercontent.com/someone/libs/…' },
+    ]);
+  });
+
+  it('names a host once when the weights and the library come from the same one', () => {
+    const entry = customGpuEntry({ url: 'https://example.com/models/x-q4f32_1-MLC', libraryUrl: 'https://example.com/libs/x.wasm' }, NONE);
+
+    expect(entry.maker).toBe('example.com');
+    expect(modelSources(entry).map((s) => s.place)).toEqual(['example.com/models/x-q4f32_1-MLC', 'example.com/libs/x.wasm']);
+  });
+
+  it('keeps the port of a host, which makes it another server', () => {
+    const entry = customGpuEntry({ url: 'http://127.0.0.1:8000/x-q4f32_1-MLC', libraryUrl: 'http://127.0.0.1:9000/lib.wasm' }, NONE);
+
+    expect(entry.maker).toBe('127.0.0.1:8000, 127.0.0.1:9000');
+  });
+
+  it('shows a look-alike host in punycode, as the address really is', () => {
+    const entry = customGpuEntry({ url: MLC_F32, libraryUrl: 'https://hugginɡface.co/libs/x.wasm' }, NONE);
+
+    expect(modelSources(entry)[1].host).toMatch(/^xn--/);
+    expect(entry.maker).toBe(`huggingface.co, ${modelSources(entry)[1].host}`);
+  });
+
+  it('lists only the weights of a GGUF model, which runs on the app’s own llama.cpp', () => {
+    const entry = customCpuEntry({ url: GGUF }, NONE);
+
+    expect(modelSources(entry)).toEqual([{ what: 'weights', host: 'huggingface.co', place: 'huggingface.co/someone/Tiny-GGUF/…' }]);
+  });
+});
+
+describe('GpuModelLibrary.previewCustom (a model offered, not added)', () => {
+  function fakeEngine(): { engine: EngineClient; configs: AppConfig[] } {
+    const configs: AppConfig[] = [];
+    const engine = { setAppConfig: (config: AppConfig) => configs.push(config) } as unknown as EngineClient;
+    return { engine, configs };
+  }
+
+  it('describes the model without adding it to the catalog or the engine’s list', () => {
+    const { engine, configs } = fakeEngine();
+    const library = new GpuModelLibrary(engine, []);
+
+    const entry = library.previewCustom({ url: MLC, libraryUrl: WASM });
+
+    expect(entry).toMatchObject({ id: 'Qwen3-0.6B-q4f16_1-MLC', libraryUrl: WASM });
+    expect(library.entries()).toEqual([]);
+    expect(configs).toEqual([]);
+  });
+
+  it('gives the entry already added for the same addresses', () => {
+    const { engine } = fakeEngine();
+    const library = new GpuModelLibrary(engine, []);
+    const added = library.addCustom({ url: MLC, libraryUrl: WASM });
+
+    expect(library.previewCustom({ url: MLC, libraryUrl: WASM })).toBe(added);
+  });
+
+  it('treats the same weights with another library as a new model, not the one added', () => {
+    const { engine } = fakeEngine();
+    const library = new GpuModelLibrary(engine, []);
+    library.addCustom({ url: MLC, libraryUrl: WASM });
+
+    const other = library.previewCustom({ url: MLC, libraryUrl: 'https://elsewhere.example/lib.wasm' });
+
+    expect(library.entries()).not.toContain(other);
+    expect(other.maker).toBe('huggingface.co, elsewhere.example');
+  });
+
+  it('refuses what addCustom refuses', () => {
+    const { engine } = fakeEngine();
+
+    expect(() => new GpuModelLibrary(engine, []).previewCustom({ url: MLC, libraryUrl: 'https://example.com/lib.js' })).toThrow(CustomModelError);
+  });
+});
+
+describe('removing a model added by URL', () => {
+  function fakeEngine(): { engine: EngineClient; configs: AppConfig[] } {
+    const configs: AppConfig[] = [];
+    const engine = { setAppConfig: (config: AppConfig) => configs.push(config) } as unknown as EngineClient;
+    return { engine, configs };
+  }
+
+  it('takes a GPU model out of the catalog and out of the engine’s list, keeping the curated ones', () => {
+    const { engine, configs } = fakeEngine();
+    const library = new GpuModelLibrary(engine, catalog.slice(0, 2));
+    const entry = library.addCustom({ url: MLC, libraryUrl: WASM });
+
+    const removed = library.removeCustom(entry.id);
+
+    expect(removed).toBe(entry);
+    expect(library.entries().map((e) => e.id)).toEqual(catalog.slice(0, 2).map((e) => e.id));
+    expect(configs.at(-1)!.model_list.map((r) => r.model_id)).toEqual(catalog.slice(0, 2).map((e) => e.id));
+  });
+
+  it('will not remove a curated GPU model', () => {
+    const { engine, configs } = fakeEngine();
+    const library = new GpuModelLibrary(engine, catalog.slice(0, 2));
+
+    expect(library.removeCustom(catalog[0].id)).toBeUndefined();
+    expect(library.entries()).toHaveLength(2);
+    expect(configs).toEqual([]);
+  });
+
+  it('lets the same model be added again after it was removed, under its own name', () => {
+    const { engine } = fakeEngine();
+    const library = new GpuModelLibrary(engine, []);
+    library.removeCustom(library.addCustom({ url: MLC, libraryUrl: WASM }).id);
+
+    expect(library.addCustom({ url: MLC, libraryUrl: WASM }).id).toBe('Qwen3-0.6B-q4f16_1-MLC');
+  });
+
+  it('takes a GGUF model out of the CPU catalog, leaving the curated ones', () => {
+    const library = new CpuModelLibrary({ store: new EngineStore('cpu') } as unknown as CpuEngineClient);
+    const curated = library.entries().map((e) => e.id);
+    const entry = library.addCustom({ url: GGUF });
+
+    expect(library.removeCustom(entry.id)).toBe(entry);
+    expect(library.entries().map((e) => e.id)).toEqual(curated);
+  });
+
+  it('will not remove a curated CPU model', () => {
+    const library = new CpuModelLibrary({ store: new EngineStore('cpu') } as unknown as CpuEngineClient);
+    const first = library.entries()[0];
+
+    expect(library.removeCustom(first.id)).toBeUndefined();
+    expect(library.entries()[0]).toBe(first);
+  });
+
+  it('describes a GGUF model offered without adding it to the CPU catalog', () => {
+    const library = new CpuModelLibrary({ store: new EngineStore('cpu') } as unknown as CpuEngineClient, []);
+
+    const entry = library.previewCustom({ url: GGUF });
+
+    expect(entry.id).toBe('tiny-model-Q4_K_M');
+    expect(library.entries()).toEqual([]);
   });
 });

@@ -4,10 +4,12 @@
  * of the committed source → final recognition → final translation, with figures.
  */
 import { describe, expect, it } from 'vitest';
-import { TranslationPipeline, type Recognizer } from '../../src/translate/pipeline.js';
+import type { ChatRequest } from '../../src/engine/chat-engine.js';
+import { TranslationPipeline, type RecognitionOptions, type Recognizer } from '../../src/translate/pipeline.js';
 import { guessLanguage } from '../../src/translate/language-guess.js';
 import type { SourceListener, SpeechSource } from '../../src/translate/types.js';
-import { ScriptedEngine } from '../support/scripted-engine.js';
+import { ScriptedEngine, tokensOf } from '../support/scripted-engine.js';
+import { normalizedErasure } from '../../src/translate/commit-policy.js';
 
 class ScriptedSource implements SpeechSource {
   readonly kind = 'microphone' as const;
@@ -32,7 +34,44 @@ function scriptedRecognizer(hypotheses: string[], fail?: Error): Recognizer & { 
   return recognizer;
 }
 
+interface RecognitionCall {
+  seconds: number;
+  options: string | RecognitionOptions | undefined;
+}
+
+/** A recogniser answering each call as `answer` says (possibly after a while), recording how it was asked. */
+function recognizerBy(
+  answer: (call: RecognitionCall, index: number) => { text: string; language?: string; afterMs?: number },
+): Recognizer & { calls: RecognitionCall[] } {
+  const calls: RecognitionCall[] = [];
+  return {
+    calls,
+    async transcribe(audio, options) {
+      const call = { seconds: audio.length / 16000, options };
+      calls.push(call);
+      const { afterMs, ...result } = answer(call, calls.length - 1);
+      if (afterMs) await new Promise((resolve) => setTimeout(resolve, afterMs));
+      const signal = typeof options === 'object' ? options.signal : undefined;
+      if (signal?.aborted) throw new DOMException('Transcription stopped', 'AbortError');
+      return result;
+    },
+  };
+}
+
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+const segment = (seconds: number, lastVoicedAgoMs = 0) => {
+  const detectedAt = performance.now();
+  return { id: 1, startMs: 0, endMs: seconds * 1000, audio: new Float32Array(16000 * seconds), detectedAt, lastVoicedAt: detectedAt - lastVoicedAgoMs };
+};
 
 async function speak(source: ScriptedSource, partials: number) {
   source.listener.speechStart?.(0);
@@ -40,14 +79,21 @@ async function speak(source: ScriptedSource, partials: number) {
     source.listener.partialAudio?.(new Float32Array(16000 * (i + 1)), 1);
     await settle();
   }
-  source.listener.speechEnd?.({ id: 1, startMs: 0, endMs: 3000, audio: new Float32Array(48000), detectedAt: performance.now() });
+  source.listener.speechEnd?.(segment(3));
   await settle();
   await settle();
 }
 
+/** The text a translation request asks to translate (between the prompt's <text> tags). */
+function sourceOf(request: ChatRequest): string {
+  const ask = request.messages.at(-1)!.content;
+  if (!ask.includes('</text>')) return ask;
+  return ask.slice(ask.lastIndexOf('<text>') + '<text>'.length, ask.lastIndexOf('</text>'));
+}
+
 describe('translation pipeline, audio path', () => {
   it('commits the agreed prefix of partials, translates it, and finishes with the final recognition', async () => {
-    const engine = new ScriptedEngine((req) => ({ tokens: [`[it] ${req.messages.at(-1)!.content}`] })).ready();
+    const engine = new ScriptedEngine((req) => ({ tokens: [`[it] ${sourceOf(req)}`] })).ready();
     const pipeline = new TranslationPipeline(engine);
     pipeline.to = 'it';
     pipeline.recognizer = scriptedRecognizer(['I want', 'I want to go', 'I want to go home', 'I want to go home.']);
@@ -60,10 +106,37 @@ describe('translation pipeline, audio path', () => {
     expect(utterance.source).toEqual({ committed: 'I want to go home.', tail: '' });
     expect(utterance.status).toBe('done');
     expect(utterance.translation.committed + utterance.translation.tail).toBe('[it] I want to go home.');
-    expect(engine.requests.map((r) => r.messages.at(-1)!.content)).toEqual(['I want', 'I want to go', 'I want to go home.']);
+    expect(engine.requests.map(sourceOf)).toEqual(['I want', 'I want to go', 'I want to go home.']);
     expect(utterance.figures.speechEndToFinalMs).toBeGreaterThanOrEqual(0);
-    expect(utterance.figures.finalToCompleteMs).toBeGreaterThan(0);
+    expect(utterance.figures.finalToCompleteMs).toBeGreaterThanOrEqual(0);
     expect(utterance.figures.translationErasure).toBeLessThanOrEqual(0.2);
+  });
+
+  it('never shrinks the translation caption while re-translations stream in, and reports the erasure seen on it', async () => {
+    // Each re-translation streams word by word from its first word, as a model does.
+    const engine = new ScriptedEngine((req) => ({ tokens: `[it] ${sourceOf(req)}`.split(/(?= )/) })).ready();
+    const pipeline = new TranslationPipeline(engine);
+    pipeline.to = 'it';
+    pipeline.recognizer = scriptedRecognizer([
+      'I want', 'I want to go', 'I want to go home', 'I want to go home now', 'I want to go home now please', 'I want to go home now please.',
+    ]);
+    const screen: string[] = [];
+    pipeline.addEventListener('change', () => {
+      const caption = pipeline.utterances[0]?.translation;
+      const text = caption ? caption.committed + caption.tail : '';
+      if (text !== screen.at(-1)) screen.push(text);
+    });
+    const source = new ScriptedSource();
+    await pipeline.start(source);
+
+    await speak(source, 5);
+
+    const [utterance] = pipeline.utterances;
+    expect(utterance.status).toBe('done');
+    expect(screen.at(-1)).toBe('[it] I want to go home now please.');
+    // Every caption shown goes on from the one before it: no tail cut back and written again.
+    expect(screen.every((text, i) => i === 0 || text.startsWith(screen[i - 1])), screen.join(' | ')).toBe(true);
+    expect(utterance.figures.translationErasure).toBe(normalizedErasure(screen));
   });
 
   it('keeps the recognised text and says so when no model is loaded', async () => {
@@ -108,9 +181,189 @@ describe('translation pipeline, audio path', () => {
   });
 });
 
+describe('translation pipeline, one sentence after another', () => {
+  it('finishes the first sentence, with its figures, although the second one’s partials arrive while its translation streams', async () => {
+    const first = 'Uno due tre quattro cinque sei sette otto nove dieci.';
+    const engine = new ScriptedEngine((req) =>
+      sourceOf(req).startsWith('One') ? { tokens: tokensOf(first), tokensPerSecond: 40 } : { tokens: tokensOf(`[it] ${sourceOf(req)}`) },
+    ).ready();
+    const pipeline = new TranslationPipeline(engine);
+    pipeline.to = 'it';
+    // The first sentence is short (no partial); the second grows over three partials.
+    const script = ['One two three four five six seven eight nine ten.', 'Where is', 'Where is the', 'Where is the station', 'Where is the station.'];
+    pipeline.recognizer = recognizerBy((_call, index) => ({ text: script[index], language: 'en' }));
+    const source = new ScriptedSource();
+    await pipeline.start(source);
+
+    source.listener.speechStart?.(0);
+    source.listener.speechEnd?.(segment(3));
+    await until(() => engine.store.state.status === 'generating', 'the first sentence’s translation to stream');
+    source.listener.speechStart?.(0);
+    for (const seconds of [1, 2, 3]) {
+      source.listener.partialAudio?.(new Float32Array(16000 * seconds), 2);
+      await settle();
+    }
+    expect(engine.store.state.status, 'the first translation was still streaming').toBe('generating');
+    await until(() => pipeline.utterances[0].status !== 'translating', 'the first sentence to finish');
+    await settle();
+    source.listener.speechEnd?.(segment(4));
+    await until(() => pipeline.utterances.every((u) => u.status !== 'translating' && u.status !== 'listening'), 'both sentences to finish', 10_000);
+
+    const [one, two] = pipeline.utterances;
+    expect(one.status).toBe('done');
+    expect(one.translation).toEqual({ committed: first, tail: '' });
+    expect(one.figures.speechEndToFirstTokenMs).toBeGreaterThan(0);
+    expect(one.figures.finalToCompleteMs).toBeGreaterThan(0);
+    expect(two.status).toBe('done');
+    expect(two.translation.committed).toBe('[it] Where is the station.');
+    // The second sentence's partial translations waited their turn, and only the newest of them was
+    // still waiting when the engine was free: it reached the model, the older one never did.
+    expect(engine.requests.map(sourceOf)).toEqual([script[0], 'Where is the', 'Where is the station.']);
+    expect(two.figures.speechEndToFirstTokenMs).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('translation pipeline, end of speech', () => {
+  it('translates what the partials heard as soon as the person stops, and keeps it when the final recognition agrees', async () => {
+    const engine = new ScriptedEngine((req) => ({ tokens: [`[it] ${sourceOf(req)}`] })).ready();
+    const pipeline = new TranslationPipeline(engine);
+    pipeline.to = 'it';
+    const script = ['Good morning', 'Good morning to all', 'Good morning to all.'];
+    // The final pass takes 300 ms.
+    pipeline.recognizer = recognizerBy((_call, index) => ({ text: script[index], language: 'en', ...(index === 2 ? { afterMs: 300 } : {}) }));
+    const source = new ScriptedSource();
+    await pipeline.start(source);
+
+    source.listener.speechStart?.(0);
+    for (const seconds of [1, 2]) {
+      source.listener.partialAudio?.(new Float32Array(16000 * seconds), 1);
+      await settle();
+    }
+    // The second partial's audio held all of the speech.
+    source.listener.speechEnd?.(segment(2));
+    await until(() => pipeline.utterances[0].translation.tail.includes('to all'), 'the translation of what was heard');
+    const sourceShown = pipeline.utterances[0].source;
+    await until(() => pipeline.utterances[0].status === 'done', 'the end of the sentence');
+
+    expect(sourceShown, 'the final recognition had not arrived yet').toEqual({ committed: 'Good morning', tail: ' to all' });
+    const [utterance] = pipeline.utterances;
+    expect(utterance.source.committed).toBe('Good morning to all.');
+    expect(utterance.translation).toEqual({ committed: '[it] Good morning to all', tail: '' });
+    expect(engine.requests.map(sourceOf)).toEqual(['Good morning', 'Good morning to all']);
+    // The first translated token was on screen before the final recognition (about 300 ms) arrived.
+    expect(utterance.figures.speechEndToFirstTokenMs).toBeLessThan(utterance.figures.speechEndToFinalMs!);
+    expect(utterance.figures.finalToFirstTokenMs).toBe(0);
+  });
+
+  it('translates again from the final text when the final recognition has other words', async () => {
+    const engine = new ScriptedEngine((req) => ({ tokens: [`[it] ${sourceOf(req)}`] })).ready();
+    const pipeline = new TranslationPipeline(engine);
+    pipeline.to = 'it';
+    const script = ['Good morning', 'Good morning to all', 'Good morning to you all.'];
+    pipeline.recognizer = recognizerBy((_call, index) => ({ text: script[index], language: 'en', ...(index === 2 ? { afterMs: 100 } : {}) }));
+    const source = new ScriptedSource();
+    await pipeline.start(source);
+
+    source.listener.speechStart?.(0);
+    for (const seconds of [1, 2]) {
+      source.listener.partialAudio?.(new Float32Array(16000 * seconds), 1);
+      await settle();
+    }
+    source.listener.speechEnd?.(segment(2));
+    await until(() => pipeline.utterances[0].status === 'done', 'the end of the sentence');
+
+    const [utterance] = pipeline.utterances;
+    expect(utterance.translation).toEqual({ committed: '[it] Good morning to you all.', tail: '' });
+    expect(engine.requests.map(sourceOf)).toEqual(['Good morning', 'Good morning to all', 'Good morning to you all.']);
+    expect(utterance.figures.speechEndToFirstTokenMs).toBeGreaterThanOrEqual(utterance.figures.speechEndToFinalMs!);
+  });
+
+  it('waits for the final recognition when the partials did not hear the last words', async () => {
+    const engine = new ScriptedEngine((req) => ({ tokens: [`[it] ${sourceOf(req)}`] })).ready();
+    const pipeline = new TranslationPipeline(engine);
+    pipeline.to = 'it';
+    const script = ['Good morning', 'Good morning to all', 'Good morning to all of you.'];
+    pipeline.recognizer = recognizerBy((_call, index) => ({ text: script[index], language: 'en', ...(index === 2 ? { afterMs: 100 } : {}) }));
+    const source = new ScriptedSource();
+    await pipeline.start(source);
+
+    // Partials of 1 and 2 s; the speech went on for a third second.
+    await speak(source, 2);
+    await until(() => pipeline.utterances[0].status === 'done', 'the end of the sentence');
+
+    expect(pipeline.utterances[0].translation).toEqual({ committed: '[it] Good morning to all of you.', tail: '' });
+    // Nothing was translated between the end of speech and the final recognition.
+    expect(engine.requests.map(sourceOf)).toEqual(['Good morning', 'Good morning to all of you.']);
+    const { figures } = pipeline.utterances[0];
+    expect(figures.speechEndToFirstTokenMs).toBeGreaterThanOrEqual(figures.speechEndToFinalMs!);
+  });
+
+  it('translates a partial taken in the silence that ended the speech, instead of stopping it', async () => {
+    const engine = new ScriptedEngine((req) => ({ tokens: [`[it] ${sourceOf(req)}`] })).ready();
+    const pipeline = new TranslationPipeline(engine);
+    pipeline.to = 'it';
+    const script = ['Good morning', 'Good morning to all', 'Good morning to all.'];
+    // The second partial is still being recognised when the speech ends; the final pass takes 300 ms.
+    pipeline.recognizer = recognizerBy((_call, index) => ({ text: script[index], language: 'en', afterMs: [0, 100, 300][index] }));
+    const source = new ScriptedSource();
+    await pipeline.start(source);
+
+    source.listener.speechStart?.(0);
+    source.listener.partialAudio?.(new Float32Array(16000), 1);
+    await settle();
+    source.listener.partialAudio?.(new Float32Array(32000), 1);
+    source.listener.speechEnd?.(segment(2));
+    await until(() => pipeline.utterances[0].status === 'done', 'the end of the sentence');
+
+    const [utterance] = pipeline.utterances;
+    expect(engine.requests.map(sourceOf)).toEqual(['Good morning to all']);
+    expect(utterance.translation).toEqual({ committed: '[it] Good morning to all', tail: '' });
+    expect(utterance.figures.speechEndToFirstTokenMs).toBeLessThan(utterance.figures.speechEndToFinalMs!);
+  });
+
+  it('measures every figure from the last voiced frame, not from when voice detection noticed the silence', async () => {
+    const engine = new ScriptedEngine(() => ({ tokens: ['Ciao.'] })).ready();
+    const pipeline = new TranslationPipeline(engine);
+    pipeline.recognizer = scriptedRecognizer(['Hello.']);
+    const source = new ScriptedSource();
+    await pipeline.start(source);
+
+    source.listener.speechStart?.(0);
+    // The person went quiet 400 ms before the VAD decided the speech had ended.
+    source.listener.speechEnd?.(segment(2, 400));
+    await until(() => pipeline.utterances[0]?.status === 'done', 'the translation');
+
+    const { figures } = pipeline.utterances[0];
+    expect(figures.speechEndToFinalMs).toBeGreaterThanOrEqual(400);
+    expect(figures.speechEndToFirstTokenMs).toBeGreaterThanOrEqual(400);
+    expect(figures.speechEndToFirstTokenMs).toBeGreaterThanOrEqual(figures.speechEndToFinalMs!);
+    expect(figures.speechEndToCompleteMs).toBeGreaterThanOrEqual(figures.speechEndToFirstTokenMs!);
+    expect(figures.finalToFirstTokenMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('stops a partial recognition still running when the speech ends, so the final one need not wait for it', async () => {
+    const engine = new ScriptedEngine(() => ({ tokens: ['Ciao.'] })).ready();
+    const pipeline = new TranslationPipeline(engine);
+    pipeline.recognizer = recognizerBy((call) => (call.seconds < 3 ? { text: 'Hello', language: 'en', afterMs: 500 } : { text: 'Hello there.', language: 'en' }));
+    const source = new ScriptedSource();
+    await pipeline.start(source);
+
+    source.listener.speechStart?.(0);
+    source.listener.partialAudio?.(new Float32Array(16000), 1);
+    await settle();
+    source.listener.speechEnd?.(segment(3));
+    await until(() => pipeline.utterances[0]?.status === 'done', 'the translation');
+
+    const partial = pipeline.recognizer as ReturnType<typeof recognizerBy>;
+    const options = partial.calls[0].options;
+    expect(typeof options === 'object' && options.signal?.aborted, 'the partial pass was told to stop').toBe(true);
+    expect(pipeline.utterances[0].source.committed).toBe('Hello there.');
+  });
+});
+
 describe('translation pipeline, conversation mode', () => {
   it('translates each utterance into the other person’s language, by the language it was spoken in', async () => {
-    const engine = new ScriptedEngine((req) => ({ tokens: [req.messages[0].content] })).ready();
+    const engine = new ScriptedEngine((req) => ({ tokens: [req.messages.at(-1)!.content] })).ready();
     const pipeline = new TranslationPipeline(engine);
     pipeline.conversation = { a: 'en', b: 'it' };
     const spoken = ['Where is the station?', 'Dov’è la stazione?'];
@@ -131,8 +384,51 @@ describe('translation pipeline, conversation mode', () => {
       ['en', 'it'],
       ['it', 'en'],
     ]);
-    expect(engine.requests[0].messages[0].content).toContain('into Italian');
-    expect(engine.requests[1].messages[0].content).toContain('into English');
+    expect(engine.requests[0].messages.at(-1)!.content).toContain('into Italian');
+    expect(engine.requests[1].messages.at(-1)!.content).toContain('into English');
+  });
+
+  it('never forces From’s language on the recogniser, and sends the other person’s partials their way too', async () => {
+    const engine = new ScriptedEngine((req) => ({ tokens: [`[${/into (\w+)/.exec(req.messages.at(-1)!.content)![1]}] ${sourceOf(req)}`] })).ready();
+    const pipeline = new TranslationPipeline(engine);
+    pipeline.from = 'en';
+    pipeline.to = 'it';
+    pipeline.conversation = { a: 'en', b: 'it' };
+    // The Italian speaker: what Whisper hears when it is free to detect the language.
+    const heard = ['Dove', 'Dove è la', 'Dove è la stazione', 'Dove è la stazione?'];
+    pipeline.recognizer = recognizerBy((_call, index) => ({ text: heard[index], language: 'it' }));
+    const source = new ScriptedSource();
+    await pipeline.start(source);
+
+    await speak(source, 3);
+
+    const recognizer = pipeline.recognizer as ReturnType<typeof recognizerBy>;
+    for (const { options } of recognizer.calls) {
+      expect(typeof options === 'string' ? options : options?.language, 'no language forced').toBeUndefined();
+      expect(typeof options === 'object' && options.languages).toEqual(['en', 'it']);
+    }
+    const [utterance] = pipeline.utterances;
+    expect([utterance.sourceLanguage, utterance.targetLanguage]).toEqual(['it', 'en']);
+    expect(utterance.translation.committed).toBe('[English] Dove è la stazione?');
+    expect(engine.requests.length).toBeGreaterThan(1);
+    expect(engine.requests.map((r) => /into (\w+)/.exec(r.messages.at(-1)!.content)![1])).toEqual(engine.requests.map(() => 'English'));
+  });
+
+  it('chooses between the two languages by the words, partials included, when the recogniser reports none', async () => {
+    const engine = new ScriptedEngine(() => ({ tokens: ['ok'] })).ready();
+    const pipeline = new TranslationPipeline(engine);
+    pipeline.from = 'en';
+    pipeline.conversation = { a: 'en', b: 'es' };
+    const heard = ['¿Dónde está', '¿Dónde está la', '¿Dónde está la estación', '¿Dónde está la estación?'];
+    pipeline.recognizer = recognizerBy((_call, index) => ({ text: heard[index] }));
+    const source = new ScriptedSource();
+    await pipeline.start(source);
+
+    await speak(source, 3);
+
+    expect([pipeline.utterances[0].sourceLanguage, pipeline.utterances[0].targetLanguage]).toEqual(['es', 'en']);
+    expect(engine.requests.length).toBeGreaterThan(1);
+    for (const request of engine.requests) expect(request.messages.at(-1)!.content).toContain('from Spanish into English.');
   });
 
   it('sends typed text the other way when the second person types it', async () => {
@@ -146,7 +442,48 @@ describe('translation pipeline, conversation mode', () => {
     await settle();
 
     expect(pipeline.utterances[0].targetLanguage).toBe('en');
-    expect(engine.requests[0].messages[0].content).toBe('Translate the following segment from Japanese into English, without additional explanation.');
+    expect(engine.requests[0].messages.at(-1)!.content).toContain('from Japanese into English.');
+    expect(sourceOf(engine.requests[0])).toBe('こんにちは');
+  });
+});
+
+describe('translation pipeline, read-aloud', () => {
+  it('does not translate its own voice heard through the microphone while reading aloud, nor just after', async () => {
+    const engine = new ScriptedEngine(() => ({ tokens: ['Where is the station?'] })).ready();
+    const pipeline = new TranslationPipeline(engine);
+    pipeline.echoMarginMs = 100;
+    const recognizer = recognizerBy(() => ({ text: 'Dov’è la stazione?', language: 'it' }));
+    pipeline.recognizer = recognizer;
+    const source = new ScriptedSource();
+    await pipeline.start(source);
+
+    const release = pipeline.holdListening();
+    await speak(source, 1);
+    release();
+    await speak(source, 1);
+    const duringTheDevice = { utterances: pipeline.utterances.length, recognitions: recognizer.calls.length };
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    await speak(source, 0);
+
+    expect(duringTheDevice).toEqual({ utterances: 0, recognitions: 0 });
+    expect(pipeline.utterances).toHaveLength(1);
+    expect(pipeline.utterances[0].status).toBe('done');
+  });
+
+  it('ignores the browser’s own recogniser while reading aloud', async () => {
+    const engine = new ScriptedEngine(() => ({ tokens: ['ok'] })).ready();
+    const pipeline = new TranslationPipeline(engine);
+    let listener!: SourceListener;
+    await pipeline.start({ kind: 'web-speech', start: async (l) => void (listener = l), stop: async () => {} });
+
+    const release = pipeline.holdListening();
+    listener.text?.({ text: 'Dov’è', final: false, language: 'it', detectedAt: 0 });
+    listener.text?.({ text: 'Dov’è la stazione?', final: true, language: 'it', detectedAt: performance.now() });
+    release();
+    await settle();
+
+    expect(pipeline.utterances).toEqual([]);
+    expect(engine.requests).toEqual([]);
   });
 });
 

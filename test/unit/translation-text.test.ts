@@ -34,6 +34,17 @@ describe('what of a model’s answer a caption shows', () => {
     expect(translationText(answer, source).text).toBe('Le chat est sur la table.');
   });
 
+  it('removes the prompt’s <text> tags when a small model copies them, and ends at the closing one', () => {
+    expect(translationText('<text>Le chat est sur la table.</text>', source)).toEqual({ text: 'Le chat est sur la table.', complete: true });
+    expect(translationText('Le chat est sur la table.</text> Note: …', source)).toEqual({ text: 'Le chat est sur la table.', complete: true });
+  });
+
+  it('never shows a tag while it streams in', () => {
+    expect(translationText('<te', source).text).toBe('');
+    expect(translationText('<text>Le chat', source).text).toBe('Le chat');
+    expect(translationText('Le chat est sur la table.</te', source)).toEqual({ text: 'Le chat est sur la table.', complete: false });
+  });
+
   it('drops an opening quote while the rest is still streaming', () => {
     expect(translationText('"Le chat est', source).text).toBe('Le chat est');
   });

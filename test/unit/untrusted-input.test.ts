@@ -1,15 +1,15 @@
 /**
  * Fuzzing every door untrusted text comes in by: kiosk URL parameters, element attribute values,
- * imported conversation files, models added by URL and the app's own link parameters. Hundreds of
- * random and hostile values (seeded, so a failure repeats): nothing may throw anything but a
- * rejection that says why, in a sentence.
+ * imported conversation files, conversations and settings read back from storage, models added by
+ * URL and the app's own link parameters. Hundreds of random and hostile values (seeded, so a
+ * failure repeats): nothing may throw anything but a rejection that says why, in a sentence.
  */
 import { describe, expect, it } from 'vitest';
 import { parseEnginePreference } from '../../src/app/engine-choice.js';
 import { parseKioskParams } from '../../src/app/kiosk-params.js';
 import { checkEngine, checkLanguage, checkModel, checkNumber, checkSwitch, checkText } from '../../src/app/parameters.js';
 import { parseRoute } from '../../src/app/routes.js';
-import { ImportError, parseImport } from '../../src/chat/conversation.js';
+import { ImportError, parseImport, parseStoredConversation, parseStoredSettings } from '../../src/chat/conversation.js';
 import { customCpuEntry } from '../../src/engine/cpu/cpu-library.js';
 import { customGpuEntry } from '../../src/engine/gpu-library.js';
 import { CustomModelError } from '../../src/engine/model-library.js';
@@ -127,6 +127,36 @@ describe('untrusted input (fuzzed, ' + VALUES.length + ' values per door)', () =
     }
     expect(refused).toBeGreaterThan(files.length / 2);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('stored conversations and settings: a bad record is refused with an ImportError saying why, never another error', () => {
+    const parsed = (v: string): unknown => {
+      try {
+        return JSON.parse(v);
+      } catch {
+        return v;
+      }
+    };
+    const records: unknown[] = [
+      undefined,
+      null,
+      ...VALUES.map(parsed),
+      ...VALUES.slice(0, 100).map((v) => ({ id: v, title: v, updatedAt: v, messages: [{ role: 'user', content: v, id: 1 }] })),
+      ...VALUES.slice(0, 100).map((v) => ({ messages: [{ role: 'assistant', content: v, status: v, droppedTurns: v }], settings: { systemPrompt: v, topP: v } })),
+    ];
+    let refused = 0;
+    for (const record of records) {
+      for (const read of [() => parseStoredConversation(record, 'id'), () => parseStoredSettings(record)]) {
+        try {
+          read();
+        } catch (error) {
+          expect(error).toBeInstanceOf(ImportError);
+          expectExplained((error as Error).message);
+          refused++;
+        }
+      }
+    }
+    expect(refused).toBeGreaterThan(records.length / 2);
   });
 
   it('models added by URL: refused with a CustomModelError saying why, never another error', () => {

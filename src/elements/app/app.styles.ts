@@ -62,6 +62,9 @@ export const appStyles = css`
     background: var(--_surface);
     margin-bottom: 1rem;
   }
+  aperto-model-proposal {
+    margin-bottom: 1rem;
+  }
   @media (max-width: 40rem) {
     /* On a phone a sticky three-line header would eat a third of the screen. */
     header {

@@ -1,12 +1,17 @@
 import { Task } from '@lit/task';
 import { LitElement, html, nothing } from 'lit';
 import { VIEWS, VIEW_LABELS, hrefFor, parseRoute, type Route, type View } from '../../app/routes.js';
+import type { ProposedModel } from '../../engine/model-library.js';
 import { deviceReport, leasePageEngine, pageEngine, type EngineLease } from '../../engine/page-engine.js';
+import { ApertoModelDecisionEvent } from '../../events/model-decision.js';
+import { SettingsStore } from '../../storage/settings.js';
+import { keepCustomModel, NOT_SAVED_NOTE } from '../shared/keep-custom-model.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { appStyles } from './app.styles.js';
 import '../chat/chat.define.js';
 import '../device-panel/device-panel.define.js';
 import '../model-manager/model-manager.define.js';
+import '../model-proposal/model-proposal.define.js';
 import '../network-indicator/network-indicator.define.js';
 import '../no-webgpu/no-webgpu.define.js';
 import '../status-strip/status-strip.define.js';
@@ -15,7 +20,8 @@ import '../update-prompt/update-prompt.define.js';
 
 /**
  * @summary The Aperto app shell: navigation between Chat, Translate, Models and Device, the engine
- * status strip, and the no-WebGPU explanation where a view needs the GPU.
+ * status strip, and the no-WebGPU explanation where a view needs the GPU. A model the link offers
+ * from outside the catalog is asked about first ("Add this model?"), whatever view the link opens.
  */
 export class ApertoApp extends LitElement {
   static override styles = [tokens, appStyles];
@@ -23,6 +29,7 @@ export class ApertoApp extends LitElement {
     route: { state: true },
     notices: { attribute: false },
     linkedModel: { attribute: false },
+    proposedModel: { attribute: false },
   };
 
   declare route: Route;
@@ -30,6 +37,12 @@ export class ApertoApp extends LitElement {
   declare notices: string[];
   /** A model named by the link (`model=`), pointed out in Models. */
   declare linkedModel?: string;
+  /**
+   * A model the link offers from outside the catalog: not added, not saved, not in the engine's
+   * list. Shown with where its files come from; only the person's "Add this model" adds it.
+   */
+  declare proposedModel?: ProposedModel;
+  private readonly settings = new SettingsStore();
   private readonly engine = pageEngine();
   private readonly device = new Task(this, { task: () => deviceReport(), args: () => [] });
 
@@ -61,6 +74,28 @@ export class ApertoApp extends LitElement {
     document.title = `${VIEW_LABELS[this.route.view]} · Aperto`;
   };
 
+  private readonly onProposalDecision = async (event: ApertoModelDecisionEvent): Promise<void> => {
+    event.stopPropagation();
+    const proposed = this.proposedModel;
+    if (!proposed) return;
+    this.proposedModel = undefined;
+    if (!event.add) {
+      this.notices = [...this.notices, `${proposed.entry.name} was not added. Nothing was downloaded or saved.`];
+      return;
+    }
+    let kept;
+    try {
+      kept = keepCustomModel(this.engine.library, this.settings, proposed.input);
+    } catch (error) {
+      this.notices = [...this.notices, `The model in the link could not be added. ${error instanceof Error ? error.message : String(error)}`];
+      return;
+    }
+    // Shown where it can be loaded, pointed out as the link's model.
+    this.linkedModel = kept.entry.id;
+    location.hash = hrefFor('models');
+    if (!(await kept.saved)) this.notices = [...this.notices, `${kept.entry.name} was added. ${NOT_SAVED_NOTE}`];
+  };
+
   override render() {
     const { view, unknown } = this.route;
     return html`
@@ -83,6 +118,13 @@ export class ApertoApp extends LitElement {
           ? html`<p class="notice" role="status">There is no “${unknown}” page; showing ${VIEW_LABELS[view]}.</p>`
           : nothing}
         ${this.notices.map((notice) => html`<p class="notice" role="status">${notice}</p>`)}
+        ${this.proposedModel
+          ? html`<aperto-model-proposal
+              from-link
+              .entry=${this.proposedModel.entry}
+              @aperto-model-decision=${this.onProposalDecision}
+            ></aperto-model-proposal>`
+          : nothing}
         <h1>${VIEW_LABELS[view]}</h1>
         ${this.renderView(view)}
       </main>

@@ -9,9 +9,26 @@ export const chatMessageStyles = css`
     content-visibility: auto;
     contain-intrinsic-size: auto 6rem;
   }
-  .md-finished > * {
+  /* Finished blocks come in sections of ~20 000 characters: the browser skips laying out those off
+     screen, so neither a streamed token nor a long conversation costs layout of all of it. */
+  .md-section {
     content-visibility: auto;
-    contain-intrinsic-size: auto 1.5em;
+    contain-intrinsic-size: auto 20em;
+  }
+  /* A long reply given at once is read in slices; what is not read yet waits in pieces. */
+  .md-unread > * {
+    content-visibility: auto;
+    contain-intrinsic-size: auto 20em;
+  }
+  /* Text not (or not yet) formatted as markdown: shown exactly as written. */
+  .md .md-plain,
+  .md .md-pending {
+    white-space: pre-wrap;
+    margin: 0;
+  }
+  .md .md-plain + :not(.md-plain),
+  .md .md-pending + :not(.md-pending) {
+    margin-top: 0.7em;
   }
   :host([role-name='user']) {
     margin-inline-start: auto;
@@ -27,12 +44,18 @@ export const chatMessageStyles = css`
     background: var(--aperto-user-bubble, light-dark(#dfe8ff, #263457));
     white-space: pre-wrap;
   }
+  /* A very long message comes in pieces, each skipped by layout while off screen. */
+  .bubble > .piece {
+    content-visibility: auto;
+    contain-intrinsic-size: auto 20em;
+  }
   .who {
     font-size: 0.8rem;
     color: var(--_muted);
     margin-bottom: 0.2rem;
   }
   .md > div > :first-child,
+  .md > .md-finished > .md-section:first-child > :first-child,
   .md > :first-child {
     margin-top: 0;
   }

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { createRef, ref, type Ref } from 'lit/directives/ref.js';
-import { MarkdownStream } from '../../chat/markdown.js';
+import { MarkdownStream, splitPlainText } from '../../chat/markdown.js';
 import { finiteFigures, type ChatMessage } from '../../chat/conversation.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { chatMessageStyles } from './chat-message.styles.js';
@@ -10,6 +10,7 @@ import { ApertoMessageActionEvent } from '../../events/message-action.js';
  * @summary One message of a chat. Replies render as sanitised markdown, streaming with a flat cost
  * per token; reasoning shows in a collapsible "Thinking" block.
  * @csspart bubble - The message body.
+ * @attr links - `text`: links in the reply show as plain text and lead nowhere (a kiosk); otherwise they open in a new tab.
  * @fires aperto-message-action - Regenerate or Edit and resend.
  */
 export class ApertoChatMessage extends LitElement {
@@ -18,6 +19,7 @@ export class ApertoChatMessage extends LitElement {
     message: { attribute: false },
     last: { type: Boolean },
     busy: { type: Boolean },
+    links: {},
     roleName: { attribute: 'role-name', reflect: true },
     editing: { state: true },
     thinkingOpen: { state: true },
@@ -27,20 +29,26 @@ export class ApertoChatMessage extends LitElement {
   /** The last message of the conversation: only it offers Regenerate. */
   declare last: boolean;
   declare busy: boolean;
+  /** `text`: links are turned into plain text as they appear. */
+  declare links: string | null;
   declare roleName: string;
   declare editing: boolean;
   declare thinkingOpen: boolean;
 
   private readonly answerRef: Ref<HTMLDivElement> = createRef();
   private readonly thinkingRef: Ref<HTMLDivElement> = createRef();
+  private readonly unformattedRef: Ref<HTMLParagraphElement> = createRef();
   private answer?: MarkdownStream;
   private thinking?: MarkdownStream;
   private thinkingToggled = false;
+  /** Watches the rendered reply while links must be text: markdown renders on animation frames. */
+  private linkGuard?: MutationObserver;
 
   constructor() {
     super();
     this.last = false;
     this.busy = false;
+    this.links = null;
     this.roleName = 'assistant';
     this.editing = false;
     this.thinkingOpen = true;
@@ -62,6 +70,45 @@ export class ApertoChatMessage extends LitElement {
     const streaming = m.status === 'streaming';
     this.answer = sync(this.answer, this.answerRef.value, m.content, !streaming, streaming);
     this.thinking = sync(this.thinking, this.thinkingRef.value, m.thinking ?? '', !streaming || !!m.content, streaming);
+    // Known only as the markdown reads the text (a long one, over several tasks), so shown from
+    // here rather than from render().
+    for (const stream of [this.answer, this.thinking]) if (stream) stream.onShownPlain = this.showUnformattedNote;
+    this.showUnformattedNote();
+    this.guardLinks();
+  }
+
+  private readonly showUnformattedNote = () => {
+    const note = this.unformattedRef.value;
+    if (note) note.hidden = !(this.answer?.shownPlain || this.thinking?.shownPlain);
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated) this.guardLinks();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.linkGuard?.disconnect();
+    this.linkGuard = undefined;
+  }
+
+  /**
+   * With `links="text"`, every link the markdown renders becomes plain text before the browser
+   * paints it (a MutationObserver runs as a microtask after each render), so nothing in a reply
+   * can take a visitor to another site.
+   */
+  private guardLinks(): void {
+    if (this.links !== 'text') {
+      this.linkGuard?.disconnect();
+      this.linkGuard = undefined;
+      return;
+    }
+    if (!this.linkGuard) {
+      this.linkGuard = new MutationObserver(() => linksAsText(this.renderRoot));
+      this.linkGuard.observe(this.renderRoot, { childList: true, subtree: true });
+    }
+    linksAsText(this.renderRoot);
   }
 
   override render() {
@@ -82,12 +129,27 @@ export class ApertoChatMessage extends LitElement {
       </div>`;
     }
     return html`<div class="who">You</div>
-      <div class="bubble" part="bubble">${m.content}</div>
+      <div class="bubble" part="bubble">${this.userText(m.content)}</div>
       <div class="actions">
         <button ?disabled=${this.busy} @click=${() => (this.editing = true)} aria-label="Edit and resend this message">
           Edit
         </button>
       </div>`;
+  }
+
+  private userPieces?: { text: string; pieces: ReturnType<typeof html>[] };
+
+  /**
+   * A user's words, as written. A very long message (an import may hold a megabyte) is cut into
+   * pieces the browser can skip laying out while they are off screen; one text node of a megabyte
+   * would take it a third of a second to lay out, whenever the message is opened.
+   */
+  private userText(text: string) {
+    if (text.length <= USER_TEXT_IN_ONE_PIECE) return text;
+    if (this.userPieces?.text !== text) {
+      this.userPieces = { text, pieces: splitPlainText(text).map((piece) => html`<div class="piece">${piece}</div>`) };
+    }
+    return this.userPieces.pieces;
   }
 
   private renderReply(m: ChatMessage) {
@@ -107,6 +169,9 @@ export class ApertoChatMessage extends LitElement {
             </details>`
           : nothing}
         <div class="md ${streaming ? 'cursor' : ''}" ${ref(this.answerRef)}></div>
+        <p class="state" role="note" data-state="unformatted" hidden ${ref(this.unformattedRef)}>
+          Some of this reply is shown as plain text: too long or too deeply nested to format.
+        </p>
         ${m.status === 'stopped' ? html`<p class="state" data-state="stopped">Stopped before the end.</p>` : nothing}
         ${m.status === 'error' ? html`<p class="state error" role="alert" data-state="error">${m.error}</p>` : nothing}
       </div>
@@ -151,6 +216,19 @@ export class ApertoChatMessage extends LitElement {
     this.dispatchEvent(new ApertoMessageActionEvent('edit', this.message.id, text));
   }
 }
+
+/** Replace every link under `root` by its text. */
+function linksAsText(root: ParentNode): void {
+  for (const link of root.querySelectorAll('a')) {
+    const text = document.createElement('span');
+    text.className = 'link-text';
+    text.append(...link.childNodes);
+    link.replaceWith(text);
+  }
+}
+
+/** Longest user message shown as one text node (laid out in ~10 ms). */
+const USER_TEXT_IN_ONE_PIECE = 32_000;
 
 /**
  * Bring a markdown view in line with the text: append when the text only grew, start over

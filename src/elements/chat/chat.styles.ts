@@ -96,6 +96,35 @@ export const chatStyles = css`
     background: var(--_surface);
     margin-bottom: 0.5rem;
   }
+  .offer {
+    border: 1px solid var(--_border);
+    border-inline-start: 4px solid var(--_warn);
+    border-radius: var(--_radius);
+    padding: 0.6rem 0.8rem;
+    margin-bottom: 0.6rem;
+    font-size: 0.9rem;
+  }
+  .offer p {
+    margin: 0 0 0.4rem;
+  }
+  .proposed-prompt {
+    margin: 0 0 0.4rem;
+    padding: 0.4rem 0.6rem;
+    background: var(--_surface);
+    border-radius: var(--_radius);
+    /* Shown exactly as written (line breaks, spacing), and never taller than a few lines: up to 20,000 characters. */
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+    max-height: 10rem;
+    overflow-y: auto;
+  }
+  .offer-note {
+    color: var(--_muted);
+  }
+  .offer-actions {
+    display: flex;
+    gap: 0.5rem;
+  }
   @media (max-width: 48rem) {
     .layout {
       grid-template-columns: 1fr;

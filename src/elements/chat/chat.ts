@@ -41,6 +41,7 @@ const RENDER_INTERVAL_MS = 50;
  * @csspart composer - The message box and its buttons.
  * @csspart progress - The model loading progress.
  * @csspart load-button - The button that loads the `model` attribute's model.
+ * @csspart system-prompt-offer - An imported conversation's system prompt, offered for use or to ignore.
  * @cssprop --aperto-chat-height - Height of the chat area.
  * @cssprop --aperto-accent - Accent colour (buttons, links).
  */
@@ -56,6 +57,7 @@ export class ApertoChat extends LitElement {
     storage: { attribute: false },
     noHistory: { type: Boolean, attribute: 'no-history', reflect: true },
     noToolbar: { type: Boolean, attribute: 'no-toolbar', reflect: true },
+    links: {},
     showSettings: { state: true },
     following: { state: true },
     announcement: { state: true },
@@ -77,6 +79,8 @@ export class ApertoChat extends LitElement {
   declare noHistory: boolean;
   /** Hide the title bar's buttons (settings, export, import): for kiosks. */
   declare noToolbar: boolean;
+  /** `text`: links in replies show as plain text and open nothing (for kiosks); otherwise they open in a new tab. */
+  declare links: string | null;
   declare showSettings: boolean;
   declare following: boolean;
   declare announcement: string;
@@ -106,6 +110,7 @@ export class ApertoChat extends LitElement {
     this.storage = new ConversationStore();
     this.noHistory = false;
     this.noToolbar = false;
+    this.links = null;
     this.showSettings = false;
     this.following = true;
     this.announcement = '';
@@ -162,7 +167,7 @@ export class ApertoChat extends LitElement {
 
   private applyPinnedSettings(): void {
     const pinned = this.pinnedSettings();
-    if (this.session && Object.keys(pinned).length > 0) void this.session.updateSettings(pinned);
+    if (this.session) void this.session.pinSettings(pinned);
   }
 
   private readonly onPageHide = () => {
@@ -219,8 +224,17 @@ export class ApertoChat extends LitElement {
    */
   async startOver(): Promise<void> {
     this.draft = '';
+    // What a screen reader was last told is the previous visitor's reply too.
+    this.announcement = '';
     const session = this.session;
-    if (session) await session.remove(session.conversation.id);
+    if (!session) return;
+    const previous = session.conversation.id;
+    // The screen first, whatever storage then does: newChat swaps in an empty conversation before it
+    // waits for anything, and a save still pending now writes that one, not the previous.
+    const cleared = session.newChat();
+    this.requestUpdate();
+    await cleared;
+    await session.remove(previous);
   }
 
   /** Tell the host page about the finished reply. */
@@ -340,6 +354,24 @@ export class ApertoChat extends LitElement {
     await this.session.importJson(await file.text());
   }
 
+  /**
+   * An imported conversation's own system prompt, shown in full before it is used: it is text from
+   * a file, so it may carry instructions the person would not give. Rendered as text, never markup.
+   */
+  private renderSystemPromptOffer(session: ChatSession) {
+    const proposed = session.proposedSystemPrompt;
+    if (proposed === undefined) return nothing;
+    return html`<section class="offer" aria-labelledby="offer-title" part="system-prompt-offer">
+      <p id="offer-title">This conversation brings its own system prompt:</p>
+      <blockquote class="proposed-prompt" tabindex="0" aria-label="The imported system prompt">${proposed}</blockquote>
+      <p class="offer-note">Until you choose, your own system prompt is used.</p>
+      <div class="offer-actions">
+        <button class="primary" @click=${() => void session.useProposedSystemPrompt()}>Use it</button>
+        <button @click=${() => session.ignoreProposedSystemPrompt()}>Ignore</button>
+      </div>
+    </section>`;
+  }
+
   override render() {
     const session = this.session;
     if (!session) return this.pageEngine.renderLoadState();
@@ -374,6 +406,7 @@ export class ApertoChat extends LitElement {
         </header>
         <div>
           ${session.notice ? html`<p class="notice" role="status">${session.notice}</p>` : nothing}
+          ${this.renderSystemPromptOffer(session)}
           ${this.pageEngine.problems.map((p) => html`<p class="notice" role="alert">${p}</p>`)}
           ${this.ready ? nothing : this.pageEngine.renderNotReady(this.engine?.store, 'to start chatting')}
           ${this.showSettings
@@ -405,6 +438,7 @@ export class ApertoChat extends LitElement {
                   .message=${m}
                   ?last=${m.id === lastId}
                   ?busy=${busy || !this.ready}
+                  links=${this.links ?? nothing}
                 ></aperto-chat-message>`,
               )}
         </div>

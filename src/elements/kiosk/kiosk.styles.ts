@@ -60,6 +60,22 @@ export const kioskStyles = css`
   dd {
     margin: 0;
   }
+  .start p {
+    margin: 0 0 0.75rem;
+  }
+  .start button {
+    font-size: 1.15rem;
+    padding: 0.7rem 1.2rem;
+  }
+  .muted {
+    color: var(--_muted);
+  }
+  input[type='password'] {
+    font-size: 1.5rem;
+    padding: 0.4rem 0.6rem;
+    width: min(100%, 14rem);
+    letter-spacing: 0.2em;
+  }
   .actions {
     display: flex;
     flex-wrap: wrap;

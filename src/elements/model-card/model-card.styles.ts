@@ -29,6 +29,9 @@ export const modelCardStyles = css`
   .maker {
     font-size: 0.9rem;
   }
+  .place {
+    overflow-wrap: anywhere;
+  }
   dl {
     display: grid;
     grid-template-columns: repeat(auto-fill, minmax(7.5rem, 1fr));

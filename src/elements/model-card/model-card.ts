@@ -1,13 +1,17 @@
 import { LitElement, html, nothing } from 'lit';
 import type { FittedEntry } from '../../engine/catalog.js';
+import { modelSources } from '../../engine/model-library.js';
 import { formatBytes } from '../../engine/progress.js';
+import { ApertoModelRemoveEvent } from '../../events/model-remove.js';
 import { ApertoModelRequestEvent } from '../../events/model-request.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { modelCardStyles } from './model-card.styles.js';
 
 /**
- * @summary One model of the catalog: who made it, how big it is, whether it fits this device.
+ * @summary One model of the catalog: who made it, how big it is, whether it fits this device. A
+ * model added by URL says instead where its weights and code come from, and can be removed.
  * @fires aperto-model-request - Load or Delete was pressed.
+ * @fires aperto-model-remove - Remove was pressed on a model added by URL.
  * @csspart card - The card's frame.
  * @csspart note - A line to read before choosing the model (e.g. what it is too small for).
  */
@@ -52,7 +56,9 @@ export class ApertoModelCard extends LitElement {
     return html`
       <article part="card" aria-labelledby="name">
         <h3 id="name">${e.name}</h3>
-        <div class="maker muted">${e.maker} · ${e.country}</div>
+        ${e.custom
+          ? html`<div class="maker muted" data-sources>${sourcesLine(e)}</div>`
+          : html`<div class="maker muted">${e.maker} · ${e.country}</div>`}
         ${this.recommended || this.loaded || this.cached || e.reasoning || e.custom
           ? html`<div class="badges">
               ${e.custom ? html`<span class="badge rec">Added by URL</span>` : nothing}
@@ -101,10 +107,26 @@ export class ApertoModelCard extends LitElement {
                 Delete
               </button>`
             : nothing}
+          ${e.custom
+            ? html`<button
+                aria-label="Remove ${e.name} ${e.quantization} from the catalog"
+                @click=${() => this.dispatchEvent(new ApertoModelRemoveEvent(e.id))}
+              >
+                Remove
+              </button>`
+            : nothing}
         </div>
       </article>
     `;
   }
+}
+
+/** "Weights from huggingface.co/acct/repo · code from example.com/libs/…": every place, since nobody vouches for it. */
+function sourcesLine(entry: FittedEntry) {
+  return modelSources(entry).map((source, i) => {
+    const what = source.what === 'code' ? 'code' : 'weights';
+    return html`${i ? ' · ' : ''}${i ? what : what[0].toUpperCase() + what.slice(1)} from <span class="place">${source.place}</span>`;
+  });
 }
 
 function formatParameters(billions: number): string {

@@ -73,6 +73,9 @@ export const modelManagerStyles = css`
     display: grid;
     gap: 0.6rem;
   }
+  aperto-model-proposal {
+    margin-top: 0.6rem;
+  }
   form.custom label,
   label.choice {
     display: grid;

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { ENGINE_PREFERENCES, parseEnginePreference, type EnginePreference } from '../../app/engine-choice.js';
-import { recommendedModel, type FittedEntry } from '../../engine/catalog.js';
+import { recommendedModel, type CatalogEntry, type FittedEntry } from '../../engine/catalog.js';
 import { probeStorage, requestPersistentStorage, type DeviceReport, type StorageReport } from '../../engine/device.js';
 import {
   CustomModelError,
@@ -12,10 +12,12 @@ import {
   type ModelLibrary,
   type StoredModel,
 } from '../../engine/model-library.js';
-import { deviceReport, pageEngine } from '../../engine/page-engine.js';
+import { deviceReport, leasePageEngine, type EngineLease } from '../../engine/page-engine.js';
 import { formatBytes } from '../../engine/progress.js';
 import { EngineStateController } from '../../engine/store-controller.js';
 import type { EngineStatus } from '../../engine/store.js';
+import { ApertoModelDecisionEvent } from '../../events/model-decision.js';
+import { ApertoModelRemoveEvent } from '../../events/model-remove.js';
 import { ApertoModelRequestEvent } from '../../events/model-request.js';
 import { SettingsStore } from '../../storage/settings.js';
 import {
@@ -24,10 +26,12 @@ import {
   isRecognizerId,
   listStoredRecognizers,
 } from '../../translate/recognizer-cache.js';
+import { keepCustomModel, NOT_SAVED_NOTE } from '../shared/keep-custom-model.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { modelManagerStyles } from './model-manager.styles.js';
 import '../load-progress/load-progress.define.js';
 import '../model-card/model-card.define.js';
+import '../model-proposal/model-proposal.define.js';
 
 const ENGINE_LABELS: Record<EnginePreference, string> = {
   auto: 'Automatic: the GPU when this browser offers WebGPU, otherwise the CPU',
@@ -39,6 +43,7 @@ const ENGINE_LABELS: Record<EnginePreference, string> = {
  * @summary The model manager: the catalog filtered by what this device can run, loading with
  * progress and cancel, the models kept on this device, and storage.
  * @fires aperto-model-request - A card or the stored-models list asked to load or delete a model (handled here).
+ * @fires aperto-model-remove - A card asked to remove a model added by URL (handled here).
  * @csspart catalog - The grid of model cards.
  */
 export class ApertoModelManager extends LitElement {
@@ -50,6 +55,7 @@ export class ApertoModelManager extends LitElement {
     highlight: { attribute: false },
     cached: { state: true },
     customError: { state: true },
+    pending: { state: true },
     preference: { state: true },
     storage: { state: true },
     query: { state: true },
@@ -67,6 +73,8 @@ export class ApertoModelManager extends LitElement {
   declare highlight?: string;
   declare cached: StoredModel[];
   declare customError: string;
+  /** A model typed into "Add a model by URL", waiting for the person to confirm its sources. */
+  declare pending?: { input: CustomModelInput; entry: CatalogEntry };
   declare preference?: EnginePreference;
   declare storage: StorageReport;
   declare query: string;
@@ -78,7 +86,6 @@ export class ApertoModelManager extends LitElement {
 
   constructor() {
     super();
-    this.library = pageEngine().library;
     this.settings = new SettingsStore();
     this.customError = '';
     this.cached = [];
@@ -87,16 +94,33 @@ export class ApertoModelManager extends LitElement {
     this.onlyFitting = false;
     this.notice = '';
     this.addEventListener(ApertoModelRequestEvent.type, (event) => void this.onModelRequest(event));
+    this.addEventListener(ApertoModelRemoveEvent.type, (event) => void this.onRemove(event));
   }
+
+  /** The page's engine while the manager is on the page, unless the page gave a `library`. */
+  private engineLease?: EngineLease;
+  private leasedLibrary?: ModelLibrary;
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // Held, not just taken: an engine nobody holds is freed, and a manager must not keep showing
+    // (and loading into) one already freed. No engine yet: the GPU one, as the manager always had.
+    if (this.library === undefined || this.library === this.leasedLibrary) {
+      this.engineLease = leasePageEngine('webgpu');
+      this.library = this.leasedLibrary = this.engineLease.current!.library;
+    }
     this.engineState ??= new EngineStateController(this, this.library.engine.store);
     if (!this.device) void deviceReport().then((report) => (this.device ??= report));
     void this.refreshStorage();
     const fromUrl = parseEnginePreference(new URL(location.href).searchParams.get('engine')).preference;
     if (fromUrl) this.preference = fromUrl;
     else void this.settings.enginePreference().then((saved) => (this.preference = saved ?? 'auto'));
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.engineLease?.release();
+    this.engineLease = undefined;
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -142,6 +166,36 @@ export class ApertoModelManager extends LitElement {
       this.notice = `${name} was deleted from this device.`;
       await this.refreshStorage();
     }
+  }
+
+  /**
+   * Out of the catalog, the engine's list and the settings, with its files (unless a catalog model
+   * reads the same weights). A model in the engine is unloaded in any case (deleteModel does that):
+   * code the person no longer wants must not keep running.
+   */
+  private async onRemove(event: ApertoModelRemoveEvent): Promise<void> {
+    event.stopPropagation();
+    const entry = this.library.entries().find((e) => e.id === event.modelId && e.custom);
+    if (!entry) return;
+    const name = this.nameOf(entry.id);
+    const inEngine = this.store.modelId === entry.id;
+    const shared = this.library.entries().some((e) => e.id !== entry.id && e.modelUrl === entry.modelUrl);
+    let filesLeft = false;
+    if (inEngine || !shared) await this.library.deleteModel(entry.id).catch(() => (filesLeft = true));
+    this.library.removeCustom(entry.id);
+    const forgotten = await this.settings.removeCustomModel(this.library.kind, entry.modelUrl).then(
+      () => true,
+      () => false,
+    );
+    if (this.highlight === entry.id) this.highlight = undefined;
+    this.notice = [
+      `${name} was removed from the catalog.`,
+      filesLeft ? 'Its downloaded files could not all be deleted; delete them under “On this device”.' : '',
+      forgotten ? '' : 'The settings on this device could not be changed, so it will be back after a reload.',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    await this.refreshStorage();
   }
 
   private nameOf(modelId: string): string {
@@ -358,7 +412,7 @@ export class ApertoModelManager extends LitElement {
     const gpu = this.library.kind === 'webgpu';
     return html`<section aria-labelledby="custom-h">
       <h2 id="custom-h">Add a model by URL</h2>
-      <form class="panel custom" @submit=${this.addCustom}>
+      <form class="panel custom" @submit=${this.checkCustom} @input=${() => (this.pending = undefined)}>
         <p class="muted">
           ${gpu
             ? 'A web-llm (MLC) model: the folder or Hugging Face repository with mlc-chat-config.json, and the .wasm library compiled for it.'
@@ -389,13 +443,20 @@ export class ApertoModelManager extends LitElement {
         <button type="submit">Add model</button>
         ${this.customError ? html`<p class="form-error" role="alert">${this.customError}</p>` : nothing}
       </form>
+      ${this.pending
+        ? html`<aperto-model-proposal .entry=${this.pending.entry} @aperto-model-decision=${this.onDecision}></aperto-model-proposal>`
+        : nothing}
     </section>`;
   }
 
-  private readonly addCustom = async (event: SubmitEvent): Promise<void> => {
+  /**
+   * "Add model" checks the addresses and asks "Add this model?", naming where the weights and the
+   * code come from. Typing an address is not the same as trusting its host: the person may have
+   * pasted it from somewhere, and this is the one moment the hosts are put in front of them.
+   */
+  private readonly checkCustom = (event: SubmitEvent): void => {
     event.preventDefault();
-    const form = event.target as HTMLFormElement;
-    const data = new FormData(form);
+    const data = new FormData(event.target as HTMLFormElement);
     const input: CustomModelInput = {
       url: String(data.get('url') ?? ''),
       libraryUrl: data.has('libraryUrl') ? String(data.get('libraryUrl')) : undefined,
@@ -404,24 +465,44 @@ export class ApertoModelManager extends LitElement {
     const context = String(data.get('contextWindow') ?? '').trim();
     if (context) input.contextWindow = Number(context);
     try {
-      const entry = this.library.addCustom(input);
+      const entry = this.library.previewCustom(input);
       this.customError = '';
-      this.highlight = entry.id;
-      this.notice = `${entry.name} was added to the catalog.`;
-      form.reset();
-      // The window is kept with the model (GPU only: the CPU engine sizes its context per page), so
-      // it loads with the same window after a reload.
-      const saved = {
-        engine: this.library.kind,
-        url: entry.modelUrl,
-        ...(entry.libraryUrl ? { libraryUrl: entry.libraryUrl } : {}),
-        ...(entry.engine === 'webgpu' ? { contextWindow: entry.contextWindow } : {}),
-      };
-      await this.settings.addCustomModel(saved).catch(() => undefined);
+      // Added before, so its sources were confirmed then: only its context window may change.
+      if (this.library.entries().includes(entry)) void this.keep(input);
+      else this.pending = { input, entry };
     } catch (error) {
+      this.pending = undefined;
       this.customError = error instanceof CustomModelError ? error.message : `That model could not be added: ${String(error)}`;
     }
   };
+
+  private readonly onDecision = async (event: ApertoModelDecisionEvent): Promise<void> => {
+    event.stopPropagation();
+    const pending = this.pending;
+    if (!pending) return;
+    if (event.add) return this.keep(pending.input);
+    // Cancel adds nothing and keeps what was typed, to correct or clear.
+    this.pending = undefined;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLButtonElement>('form.custom button[type="submit"]')?.focus();
+  };
+
+  private async keep(input: CustomModelInput): Promise<void> {
+    this.pending = undefined;
+    let kept;
+    try {
+      kept = keepCustomModel(this.library, this.settings, input);
+    } catch (error) {
+      this.customError = error instanceof CustomModelError ? error.message : `That model could not be added: ${String(error)}`;
+      return;
+    }
+    const { entry } = kept;
+    this.customError = '';
+    this.highlight = entry.id;
+    this.notice = `${entry.name} was added to the catalog.`;
+    this.renderRoot.querySelector<HTMLFormElement>('form.custom')?.reset();
+    if (!(await kept.saved)) this.notice = `${entry.name} was added to the catalog. ${NOT_SAVED_NOTE}`;
+  }
 
   private renderEngineChoice() {
     return html`<section aria-labelledby="engine-h">

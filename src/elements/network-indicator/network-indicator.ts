@@ -1,8 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
-import { pageEngine, type PageEngine } from '../../engine/page-engine.js';
 import { formatBytes } from '../../engine/progress.js';
-import { EngineStateController } from '../../engine/store-controller.js';
 import { AppUpdatesController } from '../../pwa/app-updates.js';
+import { PageEngineObserver } from '../shared/page-engine-observer.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { networkIndicatorStyles } from './network-indicator.styles.js';
 
@@ -38,8 +37,8 @@ export class ApertoNetworkIndicator extends LitElement {
   declare online: boolean;
   declare savedNoticeShown: boolean;
   private savedNoticeTimer?: ReturnType<typeof setTimeout>;
-  private readonly engine: PageEngine = pageEngine();
-  private readonly engineState = new EngineStateController(this, this.engine.store);
+  /** Held while on the page, so the indicator never watches an engine already freed. */
+  private readonly engine = new PageEngineObserver(this);
   private readonly app = new AppUpdatesController(this);
 
   constructor() {
@@ -70,7 +69,7 @@ export class ApertoNetworkIndicator extends LitElement {
   /** What to show: downloads under way, the app being saved, being offline. */
   private activities(): Activity[] {
     const list: Activity[] = [];
-    const state = this.engineState.state;
+    const state = this.engine.state;
     if (state.status === 'loading' && state.phase === 'downloading') {
       const amount =
         state.loadedBytes > 0

@@ -1,7 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
-import { pageEngine, type PageEngine } from '../../engine/page-engine.js';
-import { EngineStateController } from '../../engine/store-controller.js';
 import type { EngineState } from '../../engine/store.js';
+import { PageEngineObserver } from '../shared/page-engine-observer.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { statusStripStyles } from './status-strip.styles.js';
 
@@ -29,25 +28,26 @@ export class ApertoStatusStrip extends LitElement {
   static override properties = { status: { reflect: true } };
 
   declare status: string;
-  private readonly engine: PageEngine = pageEngine();
-  private readonly state = new EngineStateController(this, this.engine.store);
+  /** Held while on the page, so the strip never shows (or reloads into) an engine already freed. */
+  private readonly engine = new PageEngineObserver(this);
 
   override willUpdate(): void {
-    this.status = this.state.state.status;
+    this.status = this.engine.state.status;
   }
 
   /** Shown once a model has been loaded: the way back when the model's worker crashed or hangs. */
   private renderReload() {
-    const status = this.state.state.status;
-    if (!this.engine.recovery.modelId || status === 'loading' || status === 'idle') return nothing;
-    return html`<button class="reload" @click=${() => void this.engine.recovery.reloadNow()}>Reload model</button>`;
+    const recovery = this.engine.page?.recovery;
+    const status = this.engine.state.status;
+    if (!recovery?.modelId || status === 'loading' || status === 'idle') return nothing;
+    return html`<button class="reload" @click=${() => void recovery.reloadNow()}>Reload model</button>`;
   }
 
   override render() {
-    const state = this.state.state;
+    const state = this.engine.state;
     const model = 'modelId' in state && state.modelId ? state.modelId : '—';
     return html`<div class="strip" aria-label="Engine status">
-      <span>Engine: <span data-field="engine">${this.engine.library.label}</span></span>
+      <span>Engine: <span data-field="engine">${this.engine.page?.library.label ?? '—'}</span></span>
       <span>Model: <span data-field="model">${model}</span></span>
       <span><span class="dot" aria-hidden="true"></span>State: <span data-field="state">${describe(state)}</span></span>
       ${this.renderReload()}

@@ -6,6 +6,7 @@ import { LANGUAGES, isRightToLeft, languageByCode } from '../../translate/langua
 import { TranslationPipeline, type Utterance } from '../../translate/pipeline.js';
 import { TextSource } from '../../translate/text-source.js';
 import type { WhisperModel } from '../../translate/asr-protocol.js';
+import type { RecognizerLease } from '../../translate/page-recognizer.js';
 import type { SpeechSource } from '../../translate/types.js';
 import { downloadText } from '../shared/download.js';
 import { isSendKey } from '../shared/keys.js';
@@ -135,6 +136,14 @@ export class ApertoTranslate extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     void this.pipeline.stop();
+    this.listening = false;
+    // Let go of the page's recogniser: it is freed a little after its last user leaves, and a
+    // translator shown again (the app renders a new one per visit) finds it still loaded.
+    this.recognizerLease?.release();
+    this.recognizerLease = undefined;
+    this.recognizerReady = undefined;
+    this.pipeline.recognizer = undefined;
+    this.recognizerStatus = '';
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -181,9 +190,13 @@ export class ApertoTranslate extends LitElement {
    * Speak each finished translation once. Only voices that run on this device are used: many
    * browsers' best voices are network services, and sending the text away would break the promise
    * that nothing leaves the device.
+   *
+   * The microphone hears the device's voice (speech synthesis bypasses echo cancellation), so
+   * listening is held while it speaks, and reading waits until nobody is speaking: the device's
+   * voice mixed into a person's utterance would be translated back.
    */
   private speakFinished(): void {
-    if (typeof speechSynthesis === 'undefined') return;
+    if (typeof speechSynthesis === 'undefined' || this.pipeline.hearingSpeech) return;
     for (const u of this.pipeline.utterances) {
       if (u.status !== 'done' || this.spoken.has(u.id)) continue;
       this.spoken.add(u.id);
@@ -192,38 +205,54 @@ export class ApertoTranslate extends LitElement {
         this.pipeline.notice = `No on-device voice for ${languageByCode(u.targetLanguage)?.name ?? u.targetLanguage}; translations are not read aloud.`;
         continue;
       }
-      const speech = new SpeechSynthesisUtterance(u.translation.committed + u.translation.tail);
+      const text = u.translation.committed + u.translation.tail;
+      const speech = new SpeechSynthesisUtterance(text);
       speech.voice = voice;
       speech.lang = voice.lang;
+      const release = this.pipeline.holdListening();
+      // A voice that never reports its end must not leave the microphone deaf: at most a generous
+      // reading time (about 13 characters a second, doubled) plus a few seconds.
+      const giveUp = setTimeout(release, 5000 + text.length * 150);
+      const ended = () => {
+        clearTimeout(giveUp);
+        release();
+      };
+      speech.addEventListener('end', ended);
+      speech.addEventListener('error', ended);
       speechSynthesis.speak(speech);
     }
   }
 
   private recognizerReady?: Promise<boolean>;
+  /** This translator's hold on the page's one recogniser, from first use of speech until it leaves. */
+  private recognizerLease?: RecognizerLease;
 
   /**
    * Whisper and the audio modules are loaded only when someone uses speech (tens of MB the typed
-   * path never needs).
+   * path never needs), and once per page: every translator shares the page's recogniser.
    */
   private ensureRecognizer(): Promise<boolean> {
     this.recognizerReady ??= (async () => {
-      const { WhisperRecognizer } = await import('../../translate/recognizer.js');
-      const recognizer = new WhisperRecognizer();
+      const { leasePageRecognizer } = await import('../../translate/page-recognizer.js');
+      // Left the page while the module loaded: a lease taken now would never be released.
+      if (!this.isConnected) return false;
+      const lease = (this.recognizerLease ??= leasePageRecognizer());
       this.recognizerStatus = 'Downloading the speech recognition model…';
       try {
-        await recognizer.load(this.recognizerModel, {
+        const recognizer = await lease.load(this.recognizerModel, {
           onProgress: (loaded, total) => {
             if (total) this.recognizerStatus = `Downloading the speech recognition model… ${Math.floor((loaded / total) * 100)} %`;
           },
         });
+        if (this.recognizerLease !== lease) return false;
         this.pipeline.recognizer = recognizer;
         this.recognizerStatus = '';
         return true;
       } catch (error) {
+        if (this.recognizerLease !== lease) return false;
         const e = error as { message?: string; hint?: string };
         this.recognizerStatus = `${e.message ?? String(error)} ${e.hint ?? ''}`.trim();
         this.recognizerReady = undefined;
-        recognizer.dispose();
         return false;
       }
     })();
@@ -461,8 +490,9 @@ export class ApertoTranslate extends LitElement {
           <tr>
             <th scope="col">#</th>
             <th scope="col">Speech end → recognised</th>
-            <th scope="col">→ first translated token</th>
-            <th scope="col">→ complete translation</th>
+            <th scope="col">Speech end → first translated token</th>
+            <th scope="col">Recognised → first translated token</th>
+            <th scope="col">Recognised → complete translation</th>
             <th scope="col">Erasure</th>
           </tr>
         </thead>
@@ -471,6 +501,7 @@ export class ApertoTranslate extends LitElement {
             (u) => html`<tr>
               <td>${u.id}</td>
               <td>${ms(u.figures.speechEndToFinalMs)}</td>
+              <td data-figure="speech-end-first-token">${ms(u.figures.speechEndToFirstTokenMs)}</td>
               <td data-figure="first-token">${ms(u.figures.finalToFirstTokenMs)}</td>
               <td data-figure="complete">${ms(u.figures.finalToCompleteMs)}</td>
               <td>${u.figures.translationErasure === undefined ? '—' : u.figures.translationErasure.toFixed(2)}</td>
@@ -478,6 +509,10 @@ export class ApertoTranslate extends LitElement {
           )}
         </tbody>
       </table>
+      <p class="muted">
+        Speech end is the last moment of voice, not when silence was noticed. For typed text, “recognised” is when
+        it was sent.
+      </p>
       <button @click=${this.exportFigures}>Export figures (JSON)</button>
     </div>`;
   }

@@ -325,6 +325,8 @@ export class CpuEngineClient implements ChatEngine {
         // Exact counts on every chunk, so an interrupted reply still has them.
         timings_per_token: true,
         ...(request.seed !== undefined ? { seed: request.seed } : {}),
+        // llama.cpp's server reads `stop` from the request; wllama passes it on but does not type it.
+        ...(request.stop?.length ? ({ stop: request.stop } as object) : {}),
         ...(request.enableThinking !== undefined ? { chat_template_kwargs: { enable_thinking: request.enableThinking } } : {}),
       })
       .then(settle, (raw: unknown) => {

@@ -4,7 +4,17 @@ import type { CatalogEntry, Fit } from '../catalog.js';
 import type { ChatRequest } from '../chat-engine.js';
 import type { DeviceReport } from '../device.js';
 import { engineError, type EngineError } from '../errors.js';
-import { CustomModelError, lastSegment, normalUrl, parseHttpUrl, type CustomModelInput, type LoadableEngine, type ModelLibrary, type StoredModel } from '../model-library.js';
+import {
+  CustomModelError,
+  lastSegment,
+  normalUrl,
+  parseHttpUrl,
+  sourceHosts,
+  type CustomModelInput,
+  type LoadableEngine,
+  type ModelLibrary,
+  type StoredModel,
+} from '../model-library.js';
 import { cpuCatalog } from './cpu-catalog.js';
 import { CpuEngineClient, forgetModelFileSoon } from './cpu-engine-client.js';
 import { supportsWasmMemory64 } from './wllama-assets.js';
@@ -49,7 +59,7 @@ export function customCpuEntry(input: CustomModelInput, taken: ReadonlySet<strin
     custom: true,
     name: file,
     family: 'Custom',
-    maker: url.hostname,
+    maker: sourceHosts({ modelUrl: url.href }),
     country: '—',
     licence: 'see the model’s page',
     parametersB: 0,
@@ -131,11 +141,19 @@ export class CpuModelLibrary implements ModelLibrary {
     else await forgetModelFileSoon(url);
   }
 
+  previewCustom(input: CustomModelInput): CatalogEntry {
+    return this.custom.find((e) => e.modelUrl === normalUrl(input.url)) ?? customCpuEntry(input, new Set(this.entries().map((e) => e.id)));
+  }
+
   addCustom(input: CustomModelInput): CatalogEntry {
-    const existing = this.custom.find((e) => e.modelUrl === normalUrl(input.url));
-    if (existing) return existing;
-    const entry = customCpuEntry(input, new Set(this.entries().map((e) => e.id)));
-    this.custom = [entry, ...this.custom];
+    const entry = this.previewCustom(input);
+    if (!this.custom.includes(entry)) this.custom = [entry, ...this.custom];
+    return entry;
+  }
+
+  removeCustom(modelId: string): CatalogEntry | undefined {
+    const entry = this.custom.find((e) => e.id === modelId);
+    if (entry) this.custom = this.custom.filter((e) => e !== entry);
     return entry;
   }
 }

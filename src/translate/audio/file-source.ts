@@ -4,14 +4,14 @@
  * reported through the same events. By default as fast as detection runs; with `realTime` at the
  * pace the audio would play, for demos and latency measurements.
  */
-import { FrameProcessor, Message, NonRealTimeVAD } from '@ricky0123/vad-web';
+import { FrameProcessor, NonRealTimeVAD } from '@ricky0123/vad-web';
 import type { FrameProcessorEvent, FrameProcessorInterface } from '@ricky0123/vad-web/dist/frame-processor.js';
 import { SPEECH_SAMPLE_RATE, type SourceListener, type SpeechSource } from '../types.js';
 import { decodeToSpeechRate, readAudioBytes, type AudioInput } from './decode-audio.js';
 import { safeListener } from './safe-listener.js';
 import { loadSileroModel, vadRuntime, type SileroModel } from './silero-model.js';
 import { fileUnreadable, vadFailed } from './source-errors.js';
-import { UtteranceTracker } from './utterance-tracker.js';
+import { trackFrameEvent, UtteranceTracker } from './utterance-tracker.js';
 import { SILERO_MODEL_URL } from './vad-assets.js';
 import { CAPTION_VAD_TUNING, FRAME_SAMPLES, MS_PER_FRAME, PRE_SPEECH_PAD_FRAMES } from './vad-tuning.js';
 
@@ -101,7 +101,7 @@ export class FileSource implements SpeechSource {
     const observe =
       (handle: (event: FrameProcessorEvent) => void) =>
       (event: FrameProcessorEvent): void => {
-        track(tracker, event);
+        trackFrameEvent(tracker, event);
         handle(event);
       };
     const started = performance.now();
@@ -133,20 +133,5 @@ export class FileSource implements SpeechSource {
     // Its constructor also assumes v4's 1536-sample frames; v5 judges 512 at a time.
     vad.frameSamples = FRAME_SAMPLES;
     for await (const segment of vad.run(audio, SPEECH_SAMPLE_RATE)) void segment; // already reported through `observe`
-  }
-}
-
-function track(tracker: UtteranceTracker, event: FrameProcessorEvent): void {
-  switch (event.msg) {
-    case Message.FrameProcessed:
-      return tracker.frame(event.frame);
-    case Message.SpeechStart:
-      return tracker.speechStart();
-    case Message.SpeechRealStart:
-      return tracker.speechConfirmed();
-    case Message.VADMisfire:
-      return tracker.misfire();
-    case Message.SpeechEnd:
-      return tracker.speechEnd(event.audio);
   }
 }

@@ -87,7 +87,7 @@ export class MicrophoneSource implements SpeechSource {
         getStream: async () => stream,
         pauseStream: async (paused) => stopTracks(paused),
         resumeStream: () => this.openMicrophone(mediaDevices),
-        onFrameProcessed: (_probabilities, frame) => tracker.frame(frame),
+        onFrameProcessed: (probabilities, frame) => tracker.frame(frame, probabilities.isSpeech),
         onSpeechStart: () => tracker.speechStart(),
         onSpeechRealStart: () => tracker.speechConfirmed(),
         onVADMisfire: () => tracker.misfire(),

@@ -2,12 +2,16 @@
  * Turns vad-web's frame-by-frame verdicts into our listener's events: speech started, the growing
  * utterance about once a second, and the finished segment with its place in time.
  *
- * Both sources feed it the same events in the same order (every frame, then what that frame
- * caused), so a file and the microphone report identically. Time is counted in frames, the sample
- * clock of the audio itself, rather than read from a wall clock.
+ * Both sources feed it the same events in the same order (every frame with its speech score, then
+ * what that frame caused), so a file and the microphone report identically. Time is counted in
+ * frames, the sample clock of the audio itself, rather than read from a wall clock: the one wall
+ * clock reading is taken when speech ends, and the end of the last voiced frame is counted back
+ * from it in frames.
  */
+import { Message } from '@ricky0123/vad-web';
+import type { FrameProcessorEvent } from '@ricky0123/vad-web/dist/frame-processor.js';
 import { SPEECH_SAMPLE_RATE, type SourceListener, type SpeechSegment } from '../types.js';
-import { MS_PER_FRAME } from './vad-tuning.js';
+import { CAPTION_VAD_TUNING, MS_PER_FRAME, TRAILING_SILENCE_KEPT_FRAMES } from './vad-tuning.js';
 
 /** How much new audio makes a partial worth sending: recognition of a partial costs real time. */
 const PARTIAL_EVERY_SAMPLES = SPEECH_SAMPLE_RATE;
@@ -34,6 +38,8 @@ export class UtteranceTracker {
   /** The id of the confirmed utterance in progress; a misfire never gets one. */
   private currentId: number | undefined;
   private nextId = 1;
+  /** The sizes of the frames seen since the last one Silero judged as speech (what may be trimmed). */
+  private sinceVoiced: number[] = [];
 
   constructor(
     private readonly listener: Required<SourceListener>,
@@ -41,9 +47,16 @@ export class UtteranceTracker {
     private readonly padFrames: number,
   ) {}
 
-  /** Every frame Silero judged, in order, before any speech event that frame causes. */
-  frame(frame: Float32Array): void {
+  /**
+   * Every frame Silero judged, with its speech probability, in order, before any speech event that
+   * frame causes.
+   */
+  frame(frame: Float32Array, speechProbability: number): void {
     this.framesSeen++;
+    // Speech as vad-web counts it (the score that starts speech and resets its end-of-speech wait).
+    // Between utterances nothing is counted: an utterance always starts on a voiced frame.
+    if (speechProbability >= CAPTION_VAD_TUNING.positiveSpeechThreshold) this.sinceVoiced = [];
+    else if (this.utterance) this.sinceVoiced.push(frame.length);
     if (this.utterance) {
       this.utterance.push(frame);
       this.utteranceSamples += frame.length;
@@ -78,22 +91,35 @@ export class UtteranceTracker {
   misfire(): void {
     this.utterance = undefined;
     this.recent = [];
+    this.sinceVoiced = [];
   }
 
-  /** vad-web's finished utterance: pad + speech + the silence that ended it, ending with the last frame seen. */
+  /**
+   * vad-web's finished utterance: pad + speech + the silence that ended it, ending with the last
+   * frame seen. Handed on with that silence cut to a short tail, stamped with the end of the last
+   * voiced frame as well as the moment of the decision.
+   */
   speechEnd(audio: Float32Array): void {
     if (this.currentId === undefined) this.speechConfirmed();
-    const endMs = this.framesSeen * MS_PER_FRAME;
+    const detectedAt = performance.now();
+    const silentFrames = this.sinceVoiced.length;
+    const trimmedFrames = this.sinceVoiced.slice(TRAILING_SILENCE_KEPT_FRAMES);
+    const trimmedSamples = Math.min(audio.length, trimmedFrames.reduce((sum, samples) => sum + samples, 0));
+    // A copy, not a view: the recogniser transfers the buffer to its worker whole.
+    const kept = audio.slice(0, audio.length - trimmedSamples);
+    const endMs = (this.framesSeen - trimmedFrames.length) * MS_PER_FRAME;
     const segment: SpeechSegment = {
       id: this.currentId!,
-      startMs: endMs - (audio.length * 1000) / SPEECH_SAMPLE_RATE,
+      startMs: endMs - (kept.length * 1000) / SPEECH_SAMPLE_RATE,
       endMs,
-      audio,
-      detectedAt: performance.now(),
+      audio: kept,
+      lastVoicedAt: detectedAt - silentFrames * MS_PER_FRAME,
+      detectedAt,
     };
     this.currentId = undefined;
     this.utterance = undefined;
     this.recent = [];
+    this.sinceVoiced = [];
     this.listener.speechEnd(segment);
   }
 
@@ -102,5 +128,21 @@ export class UtteranceTracker {
     if (this.utteranceSamples - this.partialAtSamples < PARTIAL_EVERY_SAMPLES) return;
     this.partialAtSamples = this.utteranceSamples;
     this.listener.partialAudio(concat(this.utterance, this.utteranceSamples), this.currentId);
+  }
+}
+
+/** Hand one of vad-web's frame processor events to the tracker (the file source's path; the microphone's callbacks map one to one). */
+export function trackFrameEvent(tracker: UtteranceTracker, event: FrameProcessorEvent): void {
+  switch (event.msg) {
+    case Message.FrameProcessed:
+      return tracker.frame(event.frame, event.probs.isSpeech);
+    case Message.SpeechStart:
+      return tracker.speechStart();
+    case Message.SpeechRealStart:
+      return tracker.speechConfirmed();
+    case Message.VADMisfire:
+      return tracker.misfire();
+    case Message.SpeechEnd:
+      return tracker.speechEnd(event.audio);
   }
 }

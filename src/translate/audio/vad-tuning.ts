@@ -39,3 +39,12 @@ export const CAPTION_VAD_TUNING: FrameProcessorOptions = {
 
 /** The frames vad-web keeps before the one where speech starts (it rounds down, as we do). */
 export const PRE_SPEECH_PAD_FRAMES = Math.floor(CAPTION_VAD_TUNING.preSpeechPadMs / MS_PER_FRAME);
+
+/**
+ * The silence kept after the last voiced frame when a segment is handed on: 4 frames, 128 ms.
+ * vad-web's segment ends with the whole `redemptionMs` of silence that ended it (384 ms); Whisper
+ * pads to 30 s anyway, so that silence costs no encoder time, but it invites phantom endings
+ * ("Thank you.") and hides where speech stopped. A short tail keeps a soft final consonant that
+ * Silero scored below the speech threshold (its score falls over a frame or two at the end).
+ */
+export const TRAILING_SILENCE_KEPT_FRAMES = 4;
