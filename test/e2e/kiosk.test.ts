@@ -264,6 +264,9 @@ describe('kiosk', () => {
     await page.goto(kioskUrl(`engine=cpu&idle=0&model=${encodeURIComponent(modelUrl)}`));
     await readyToChat(page);
     await ask(page, 'Hello');
+    // Leave the kiosk first (to a plain file of the same origin), so its last save on leaving cannot
+    // write the conversation back over the edit below.
+    await page.goto(`${appUrl}favicon.svg`);
     // The synthetic model writes no links, so its stored reply is given one, as a model might write.
     await page.evaluate(async () => {
       const request = <T>(r: IDBRequest<T>) => new Promise<T>((resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error))));
@@ -275,7 +278,7 @@ describe('kiosk', () => {
       await request(store().put(conversation, `conversation:${id}`));
       db.close();
     });
-    await page.reload();
+    await page.goto(kioskUrl(`engine=cpu&idle=0&model=${encodeURIComponent(modelUrl)}`));
     await readyToChat(page);
     await until(() => visibleText(page), (text) => text.includes('Go to the prize page now.'), 'the reply with its link');
 
