@@ -1,4 +1,5 @@
 /** A conversation as kept on this device, exported and imported. */
+import { FIGURE_KEYS, finiteFigures } from '../engine/reply-checks.js';
 
 export type MessageStatus = 'complete' | 'streaming' | 'stopped' | 'error';
 
@@ -10,21 +11,8 @@ export interface ReplyFigures {
   promptTokens?: number;
 }
 
-const FIGURE_KEYS = ['timeToFirstTokenMs', 'prefillTokensPerSecond', 'decodeTokensPerSecond', 'completionTokens', 'promptTokens'] as const;
-
-/**
- * The figures that are real numbers. web-llm reports the decode speed as NaN when Stop comes during
- * prefill or a reply is one token long; such a figure says nothing, so it is left out rather than
- * shown as "NaN tok/s" or exported as `null`.
- */
-export function finiteFigures(figures: ReplyFigures): ReplyFigures {
-  const kept: ReplyFigures = {};
-  for (const key of FIGURE_KEYS) {
-    const value = figures[key];
-    if (typeof value === 'number' && Number.isFinite(value)) kept[key] = value;
-  }
-  return kept;
-}
+// One list of figure names and one finiteness rule, shared with the engines that report them.
+export { finiteFigures };
 
 export interface ChatMessage {
   id: string;

@@ -3,16 +3,32 @@ import type { ChatUsage } from './chat-engine.js';
 import { engineError, type EngineError } from './errors.js';
 import type { EngineState } from './store.js';
 
+/** Every figure a reply carries, by name. */
+export const FIGURE_KEYS = [
+  'timeToFirstTokenMs',
+  'prefillTokensPerSecond',
+  'decodeTokensPerSecond',
+  'completionTokens',
+  'promptTokens',
+] as const satisfies ReadonlyArray<keyof ChatUsage>;
+
 /**
- * Only the figures that are numbers. web-llm reports a decode speed of NaN when a reply is stopped
- * during prefill or is one token long; "NaN tok/s" means nothing to a person, and JSON turns it into
- * null, which an import then has to reject.
+ * The figures that are finite numbers, known names only (the input may be stored or imported data).
+ * web-llm reports a decode speed of NaN when a reply is stopped during prefill or is one token long;
+ * "NaN tok/s" means nothing to a person, and JSON turns it into null, which an import would reject.
  */
-export function finiteUsage(usage: ChatUsage): ChatUsage {
+export function finiteFigures(figures: Partial<Record<keyof ChatUsage, unknown>>): Partial<ChatUsage> {
   const kept: Partial<ChatUsage> = {};
-  for (const [key, value] of Object.entries(usage) as Array<[keyof ChatUsage, number | undefined]>) {
+  for (const key of FIGURE_KEYS) {
+    const value = figures[key];
     if (typeof value === 'number' && Number.isFinite(value)) kept[key] = value;
   }
+  return kept;
+}
+
+/** A reply's usage with only finite figures; the token counts are always there. */
+export function finiteUsage(usage: ChatUsage): ChatUsage {
+  const kept = finiteFigures(usage);
   return { promptTokens: kept.promptTokens ?? 0, completionTokens: kept.completionTokens ?? 0, ...kept };
 }
 

@@ -62,6 +62,17 @@ const ask = (text: string, signal?: AbortSignal): ChatRequest => ({
   ...(signal ? { signal } : {}),
 });
 
+/** A chat reply streaming, and a translation asked for meanwhile, waiting for its turn. */
+async function translationBehindChatReply() {
+  const engine = sharedEngine();
+  const session = new ChatSession(engine, memoryStorage());
+  const translator = new Translator(engine);
+  const chatting = session.send('Tell me something');
+  await until(() => (session.streaming?.content.length ?? 0) > 0, 'the chat reply to start');
+  const translating = translator.translate({ source: 'Hello', to: 'it' }, () => undefined);
+  return { engine, session, chatting, translating };
+}
+
 describe('one engine shared by the chat and the translator', () => {
   it('lets a chat reply finish in full when a translation is asked for meanwhile; the translation follows', async () => {
     const engine = sharedEngine();
@@ -95,13 +106,7 @@ describe('one engine shared by the chat and the translator', () => {
   });
 
   it('stops only the chat reply on Stop; the translation waiting behind it still runs', async () => {
-    const engine = sharedEngine();
-    const session = new ChatSession(engine, memoryStorage());
-    const translator = new Translator(engine);
-
-    const chatting = session.send('Tell me something');
-    await until(() => (session.streaming?.content.length ?? 0) > 0, 'the chat reply to start');
-    const translating = translator.translate({ source: 'Hello', to: 'it' }, () => undefined);
+    const { session, chatting, translating } = await translationBehindChatReply();
     session.stop();
     await chatting;
 
@@ -111,13 +116,7 @@ describe('one engine shared by the chat and the translator', () => {
   });
 
   it('marks a chat reply ended by the engine (a load, a delete) as stopped, not complete, and ends waiting requests too', async () => {
-    const engine = sharedEngine();
-    const session = new ChatSession(engine, memoryStorage());
-    const translator = new Translator(engine);
-
-    const chatting = session.send('Tell me something');
-    await until(() => (session.streaming?.content.length ?? 0) > 0, 'the chat reply to start');
-    const translating = translator.translate({ source: 'Hello', to: 'it' }, () => undefined);
+    const { engine, session, chatting, translating } = await translationBehindChatReply();
     engine.interrupt();
     await chatting;
     const translation = await translating;

@@ -223,16 +223,21 @@ describe('translation pipeline, one sentence after another', () => {
   });
 });
 
+/** An English → Italian pipeline whose recogniser answers `script` in turn, each after its delay in ms. */
+async function italianPipeline(script: string[], delaysMs: number[]) {
+  const engine = new ScriptedEngine((req) => ({ tokens: [`[it] ${sourceOf(req)}`] })).ready();
+  const pipeline = new TranslationPipeline(engine);
+  pipeline.to = 'it';
+  pipeline.recognizer = recognizerBy((_call, index) => ({ text: script[index], language: 'en', afterMs: delaysMs[index] ?? 0 }));
+  const source = new ScriptedSource();
+  await pipeline.start(source);
+  return { engine, pipeline, source };
+}
+
 describe('translation pipeline, end of speech', () => {
   it('translates what the partials heard as soon as the person stops, and keeps it when the final recognition agrees', async () => {
-    const engine = new ScriptedEngine((req) => ({ tokens: [`[it] ${sourceOf(req)}`] })).ready();
-    const pipeline = new TranslationPipeline(engine);
-    pipeline.to = 'it';
-    const script = ['Good morning', 'Good morning to all', 'Good morning to all.'];
     // The final pass takes 300 ms.
-    pipeline.recognizer = recognizerBy((_call, index) => ({ text: script[index], language: 'en', ...(index === 2 ? { afterMs: 300 } : {}) }));
-    const source = new ScriptedSource();
-    await pipeline.start(source);
+    const { engine, pipeline, source } = await italianPipeline(['Good morning', 'Good morning to all', 'Good morning to all.'], [0, 0, 300]);
 
     source.listener.speechStart?.(0);
     for (const seconds of [1, 2]) {
@@ -256,13 +261,7 @@ describe('translation pipeline, end of speech', () => {
   });
 
   it('translates again from the final text when the final recognition has other words', async () => {
-    const engine = new ScriptedEngine((req) => ({ tokens: [`[it] ${sourceOf(req)}`] })).ready();
-    const pipeline = new TranslationPipeline(engine);
-    pipeline.to = 'it';
-    const script = ['Good morning', 'Good morning to all', 'Good morning to you all.'];
-    pipeline.recognizer = recognizerBy((_call, index) => ({ text: script[index], language: 'en', ...(index === 2 ? { afterMs: 100 } : {}) }));
-    const source = new ScriptedSource();
-    await pipeline.start(source);
+    const { engine, pipeline, source } = await italianPipeline(['Good morning', 'Good morning to all', 'Good morning to you all.'], [0, 0, 100]);
 
     source.listener.speechStart?.(0);
     for (const seconds of [1, 2]) {
@@ -279,13 +278,7 @@ describe('translation pipeline, end of speech', () => {
   });
 
   it('waits for the final recognition when the partials did not hear the last words', async () => {
-    const engine = new ScriptedEngine((req) => ({ tokens: [`[it] ${sourceOf(req)}`] })).ready();
-    const pipeline = new TranslationPipeline(engine);
-    pipeline.to = 'it';
-    const script = ['Good morning', 'Good morning to all', 'Good morning to all of you.'];
-    pipeline.recognizer = recognizerBy((_call, index) => ({ text: script[index], language: 'en', ...(index === 2 ? { afterMs: 100 } : {}) }));
-    const source = new ScriptedSource();
-    await pipeline.start(source);
+    const { engine, pipeline, source } = await italianPipeline(['Good morning', 'Good morning to all', 'Good morning to all of you.'], [0, 0, 100]);
 
     // Partials of 1 and 2 s; the speech went on for a third second.
     await speak(source, 2);
@@ -299,14 +292,8 @@ describe('translation pipeline, end of speech', () => {
   });
 
   it('translates a partial taken in the silence that ended the speech, instead of stopping it', async () => {
-    const engine = new ScriptedEngine((req) => ({ tokens: [`[it] ${sourceOf(req)}`] })).ready();
-    const pipeline = new TranslationPipeline(engine);
-    pipeline.to = 'it';
-    const script = ['Good morning', 'Good morning to all', 'Good morning to all.'];
     // The second partial is still being recognised when the speech ends; the final pass takes 300 ms.
-    pipeline.recognizer = recognizerBy((_call, index) => ({ text: script[index], language: 'en', afterMs: [0, 100, 300][index] }));
-    const source = new ScriptedSource();
-    await pipeline.start(source);
+    const { engine, pipeline, source } = await italianPipeline(['Good morning', 'Good morning to all', 'Good morning to all.'], [0, 100, 300]);
 
     source.listener.speechStart?.(0);
     source.listener.partialAudio?.(new Float32Array(16000), 1);
