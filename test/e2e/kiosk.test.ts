@@ -285,6 +285,9 @@ describe('kiosk', () => {
     const anchors = await page.$$eval('pierce/aperto-chat-message', (messages) => messages.flatMap((m) => [...m.shadowRoot!.querySelectorAll('a')].map((a) => a.href)));
     expect(anchors).toEqual([]);
     const targets = browser.targets().length;
+    // The reply's formatted block replaces its plain-text stand-in in a later slice (format queue):
+    // wait for the screen to settle on the one link before counting it.
+    await until(async () => (await page.$$('pierce/.link-text')).length, (n) => n === 1, 'the one link, as text');
     const text = await page.$$('pierce/.link-text');
     expect(text).toHaveLength(1);
     await text[0].click();
