@@ -73,6 +73,11 @@ const SPANISH = new Map([
     finalText,
     'Así que la reunión del jueves se ha trasladado al viernes por la tarde. ¿Podrías avisar a los demás antes del final del día?',
   ],
+  // Once the first sentence is settled, only what follows it is translated (the first is the context).
+  ['Could you let the', '¿Podrías dejar que los'],
+  ['Could you let the others know', '¿Podrías avisar a los demás'],
+  ['Could you let the others know before the end', '¿Podrías avisar a los demás antes del final'],
+  ['Could you let the others know before the end of the day?', '¿Podrías avisar a los demás antes del final del día?'],
 ]);
 
 /**
@@ -195,7 +200,12 @@ class StreamingTranslationEngine {
     const lastUser = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
     const source = [...lastUser.matchAll(/<text>([\s\S]*?)<\/text>/g)].at(-1)?.[1] ?? lastUser;
     // Stopped before its turn unless it starts (a newer partial superseded it while it waited).
-    const record = { source, texts: [], outcome: 'stopped before its turn' };
+    // After the first sentence is settled, a request is for what follows it, the settled sentence its
+    // nearest context pair: on screen, its stream follows that pair's translation.
+    const sourceOf = (message) => [...(message?.content ?? '').matchAll(/<text>([\s\S]*?)<\/text>/g)].at(-1)?.[1] ?? '';
+    const [pairSource, pairTranslation] = request.messages.slice(-3, -1);
+    const after = pairTranslation && !finalText.startsWith(source) && finalText.startsWith(sourceOf(pairSource)) ? `${pairTranslation.content} ` : '';
+    const record = { source, after, texts: [], outcome: 'stopped before its turn' };
     this.requests.push(record);
     return this.replies.reply(request.signal, (stop) => this.#generate(request, record, stop));
   }
@@ -235,7 +245,7 @@ class StreamingTranslationEngine {
         if (i > 0) await this.gpu.run('llm', 1000 / llm.decodeTokensPerSecond);
         if (stop.aborted) break;
         text += token;
-        record.texts.push(text);
+        record.texts.push(record.after + text);
         yield { type: 'delta', text: token };
       }
       // The end-of-turn token is one more step.

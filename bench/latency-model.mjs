@@ -18,7 +18,10 @@
  *   and onnxruntime-web adds a JavaScript round trip per decoding step; we take ×4 (encoder) and ×3
  *   (decoder). No published per-window WebGPU figure for whisper-base was found.
  * - Tokens: 4 forced ones (start, language, task, no-timestamps) + the text + end; a call without a
- *   language adds one step to detect it, and a prompt (the agreed text) one batched step to read it.
+ *   language adds one step to detect it, and a prompt one batched step to read it. Known text (the
+ *   words already agreed on, `known`) is read with the forced tokens in one batched step, and only
+ *   the words after it are decoded: 1 + the rest of the text + end. (A batched pass over a few dozen
+ *   tokens costs about one decoding step on a GPU: the decoder is memory-bound at this size.)
  *   English text: 1.3 tokens per word (OpenAI's rule of thumb, ~0.75 words per token).
  *
  * Qwen2.5-0.5B-Instruct q4f16_1 through web-llm:
@@ -36,11 +39,13 @@
  *
  * One GPU: Whisper and the LLM take turns on it step by step (an encoder pass, a decoding step, a
  * prefill), in the order they ask. Speech: 2.5 words per second (150 words a minute, ASSUMED
- * conversational pace), a sentence every 12 words.
+ * conversational pace), a sentence every 12 words, and a 250 ms breath between two sentences of one
+ * utterance (ASSUMED; shorter than the VAD's 384 ms end-of-speech wait, so it does not end the
+ * utterance, but longer than the 128 ms after which the pipeline takes a pause for a possible end).
  */
 
 export const MODEL = {
-  speech: { wordsPerSecond: 2.5, wordsPerSentence: 12 },
+  speech: { wordsPerSecond: 2.5, wordsPerSentence: 12, breathBetweenSentencesSeconds: 0.25 },
   whisper: {
     name: 'whisper-base, transformers.js on WebGPU',
     windowSeconds: 30,
@@ -111,34 +116,38 @@ export class SpeechScript {
     this.words = new Map();
     let at = leadIn;
     let wordIndex = 0;
-    const { wordsPerSecond, wordsPerSentence } = MODEL.speech;
+    const { wordsPerSecond, wordsPerSentence, breathBetweenSentencesSeconds } = MODEL.speech;
     plan.forEach(({ seconds, pauseBefore = 0 }, index) => {
       at += index === 0 ? 0 : pauseBefore;
       const count = Math.round(seconds * wordsPerSecond);
       const words = [];
+      const startedAt = at;
       for (let i = 0; i < count; i++) {
+        // A breath before each sentence but the first.
+        if (i > 0 && i % wordsPerSentence === 0) at += breathBetweenSentencesSeconds;
         const word = {
           text: sourceWord(wordIndex++),
           utterance: index,
-          start: at + i / wordsPerSecond,
-          end: at + (i + 1) / wordsPerSecond,
+          start: at,
+          end: at + 1 / wordsPerSecond,
           startsSentence: i % wordsPerSentence === 0,
           endsSentence: i % wordsPerSentence === wordsPerSentence - 1 || i === count - 1,
           tokens: (wordIndex % 2) + 1, // 1 or 2 target tokens: 1.5 a word on average
         };
         words.push(word);
         this.words.set(word.text, word);
+        at = word.end;
       }
-      this.utterances.push({ index, seconds, start: at, end: at + count / wordsPerSecond, words, lastWord: words.at(-1) });
-      at += count / wordsPerSecond;
+      this.utterances.push({ index, seconds, start: startedAt, end: at, words, lastWord: words.at(-1) });
     });
     this.durationSeconds = at + leadOut;
     if (this.durationSeconds * 16000 >= 2 ** 24) throw new Error('The session is too long for its sample numbers to stay exact in Float32.');
   }
 
-  /** Is there speech at this time (seconds)? */
+  /** Is there speech at this time (seconds)? (Not in a breath between sentences.) */
   speaking(seconds) {
-    return this.utterances.some((u) => seconds >= u.start && seconds < u.end);
+    const utterance = this.utterances.find((u) => seconds >= u.start && seconds < u.end);
+    return !!utterance && utterance.words.some((w) => seconds >= w.start && seconds < w.end);
   }
 
   /** What Whisper would write for the audio between these times: every word heard whole, as it punctuates. */
@@ -171,11 +180,11 @@ export class ModelledRecognizer {
 
   /** The shape WhisperRecognizer.transcribe takes: a language, or { language, languages, prompt, signal }. */
   transcribe(audio, options = {}) {
-    const { language, prompt, signal } = typeof options === 'string' ? { language: options } : (options ?? {});
+    const { language, prompt, known, signal } = typeof options === 'string' ? { language: options } : (options ?? {});
     const call = { calledAt: this.clock.now, ...this.#range(audio), outcome: 'waiting' };
     this.calls.push(call);
     // One transcription at a time, in order, as the worker runs them.
-    const job = this.#worker.then(() => this.#run(call, audio, { language, prompt, signal }));
+    const job = this.#worker.then(() => this.#run(call, audio, { language, prompt, known, signal }));
     this.#worker = job.catch(() => undefined);
     if (!signal) return job;
     return new Promise((resolve, reject) => {
@@ -186,7 +195,7 @@ export class ModelledRecognizer {
     });
   }
 
-  async #run(call, audio, { language, prompt, signal }) {
+  async #run(call, audio, { language, prompt, known, signal }) {
     if (signal?.aborted) {
       call.outcome = 'cancelled before it started';
       throw abortError(signal);
@@ -195,7 +204,17 @@ export class ModelledRecognizer {
     const { whisper } = MODEL;
     const seconds = audio.length / 16000;
     const words = this.script.transcript(call.from, call.to);
-    const steps = whisper.forcedTokens + Math.round(words.length * whisper.tokensPerWord) + 1 + (language ? 0 : 1) + (prompt ? 1 : 0);
+    // As the transcriber does: known text only with the language given, else the whole text is decoded.
+    const knownWords = known?.trim() && language ? this.script.wordsIn(known).length : 0;
+    const heard = this.script.wordsIn(words.join(' '));
+    if (knownWords > heard.length || this.script.wordsIn(known ?? '').some((word, i) => heard[i] !== word)) {
+      console.error(`The known text "${known}" is not how this audio's transcript begins ("${words.join(' ')}").`);
+      throw new Error('known text is not the start of the transcript');
+    }
+    const steps = knownWords
+      ? 1 + Math.round((words.length - knownWords) * whisper.tokensPerWord) + 1
+      : whisper.forcedTokens + Math.round(words.length * whisper.tokensPerWord) + 1 + (language ? 0 : 1) + (prompt ? 1 : 0);
+    call.knownWords = knownWords;
     for (let window = 0; window < Math.max(1, Math.ceil(seconds / whisper.windowSeconds)); window++) {
       await this.gpu.run('whisper', whisper.encoderMsPerWindow);
     }

@@ -152,6 +152,7 @@ const wallMs = Number(process.hrtime.bigint() - wallStart) / 1e6;
 // ——— Measure ———
 
 const WAITS = [
+  ['pause', 'silence until the pause counts'],
   ['vad', 'VAD decision'],
   ['recogniserBusy', 'recogniser busy (partial)'],
   ['finalRecognitionGpuBusy', 'final recognition: GPU busy with the LLM'],
@@ -237,23 +238,30 @@ for (const utterance of script.utterances) {
   const t3 = request.startedAt;
   const t4 = request.firstTokenAt;
   const t5 = whole.at;
-  const finalCall = recognizer.calls.find((c) => c.calledAt >= t1 && c.from <= utterance.start + 0.5 && c.to >= utterance.end - 0.05);
+  // The recognition whose text the request translated: of the segment's audio (at the pause that
+  // turned out to end the speech, or after the VAD's decision), the last one done before the request.
+  const segmentEnd = (segment.audio.at(-1) + 1) / 16000;
+  const finalCall = recognizer.calls.findLast(
+    (c) => c.calledAt >= t0 && c.outcome === 'done' && c.endedAt <= t2 && c.from <= utterance.start + 0.5 && Math.abs(c.to - segmentEnd) < 1e-6,
+  );
+  const atPause = finalCall !== undefined && finalCall.calledAt < t1;
   const running = (which) =>
     engine.requests.filter((r) => r !== request && r.startedAt !== undefined && which(r)).map((r) => [r.startedAt, r.endedAt ?? t5]);
-  const beforeRequest = Math.min(t1, t2);
   const waits = Object.fromEntries(WAITS.map(([key]) => [key, 0]));
-  attribute(waits, t0, beforeRequest, [['vad', [[t0, beforeRequest]]]]);
-  // From the VAD's decision to the request's turn: the final recognition if the pipeline waited for
-  // it, and whatever the engine was busy with meanwhile (the pipeline's own queue waits for it too).
+  // From the end of speech to the request's turn: the pause's silence (or the VAD's wait), the final
+  // recognition if the pipeline waited for it, and whatever the engine was busy with meanwhile (the
+  // pipeline's own queue waits for it too).
   const finalRun = finalCall?.startedAt !== undefined ? [finalCall.startedAt, finalCall.endedAt ?? t5] : undefined;
   // While the final recognition ran, the GPU took turns with the LLM (translations of partials).
   const llmStepsDuringFinal = finalRun && gpu.shared
     ? gpu.steps.filter((step) => step.user === 'llm' && step.end > finalRun[0] && step.start < finalRun[1]).map((step) => [Math.max(step.start, finalRun[0]), Math.min(step.end, finalRun[1])])
     : [];
-  attribute(waits, beforeRequest, t3, [
+  attribute(waits, t0, t3, [
     ['recogniserBusy', finalRun ? [[finalCall.calledAt, finalRun[0]]] : []],
     ['finalRecognitionGpuBusy', llmStepsDuringFinal],
     ['finalRecognition', finalRun ? [finalRun] : []],
+    ['pause', atPause ? [[t0, finalCall.calledAt]] : []],
+    ['vad', atPause ? [] : [[t0, t1]]],
     ['llmBusySameSentence', running((r) => r.utterance === utterance.index)],
     ['llmBusyOtherSentence', running((r) => r.utterance !== utterance.index)],
   ]);
@@ -265,7 +273,7 @@ for (const utterance of script.utterances) {
     if (!Number.isFinite(ms) || ms < -1e-6) report.problems.push(`utterance ${utterance.index}: the "${key}" wait is ${ms} ms`);
   }
   if (Math.abs(parts - totalMs) > 1e-6) report.problems.push(`utterance ${utterance.index}: its waits add up to ${parts} ms, not ${totalMs} ms`);
-  measured.push({ utterance, totalMs, anyMs: any.at - t0, waits, request, finalCall, t: [t0, t1, t2, t3, t4, t5] });
+  measured.push({ utterance, totalMs, anyMs: any.at - t0, waits, request, finalCall, atPause, t: [t0, t1, t2, t3, t4, t5] });
 }
 
 // ——— Report ———
@@ -318,7 +326,9 @@ if (process.argv.includes('--verbose')) {
   console.log('\nPer utterance (ms from the real end of speech): VAD decision, request issued, its turn, first token, on screen; prompt tokens; final recognition call');
   for (const m of measured) {
     const [t0, ...rest] = m.t;
-    const call = m.finalCall ? `called +${fmtMs(m.finalCall.calledAt - t0)}, ran +${fmtMs(m.finalCall.startedAt - t0)}…+${fmtMs(m.finalCall.endedAt - t0)}` : 'none';
+    const call = m.finalCall
+      ? `${m.atPause ? 'at the pause' : 'after the VAD'}, called +${fmtMs(m.finalCall.calledAt - t0)}, ran +${fmtMs(m.finalCall.startedAt - t0)}…+${fmtMs(m.finalCall.endedAt - t0)}${m.finalCall.knownWords ? `, ${m.finalCall.knownWords} words known` : ''}`
+      : 'none';
     console.log(`#${m.utterance.index} ${m.utterance.seconds} s: ${rest.map((t) => `+${fmtMs(t - t0)}`).join(' ')}; prompt ${m.request.promptTokens} tokens; final recognition ${call}`);
   }
 }

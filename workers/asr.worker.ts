@@ -65,11 +65,12 @@ async function handle(request: AsrCall): Promise<void> {
       await load(request.id, request.payload);
     } else {
       if (!whisper) throw new Error('not loaded');
-      const { audio, language, languages, prompt } = request.payload;
+      const { audio, language, languages, prompt, known } = request.payload;
       const reply = await transcribeWithWhisper(whisper.parts, whisper.tokens, audio, {
         language,
         languages,
         prompt,
+        known,
         stopRequested: () => cancelled.has(request.id),
       });
       post({ kind: 'reply', id: request.id, payload: reply });

@@ -27,6 +27,8 @@ export interface TranscribePayload {
   languages?: string[];
   /** The text said just before this audio (e.g. the committed text), which Whisper continues. */
   prompt?: string;
+  /** Text agreed on at the start of this audio: the transcript starts with it, only the rest is decoded. */
+  known?: string;
 }
 
 export interface TranscribeReply {

@@ -17,8 +17,10 @@
 import type { ChatEngine } from '../engine/chat-engine.js';
 import { LocalAgreement, TranslationCommitter, normalizedErasure } from './commit-policy.js';
 import { guessLanguage } from './language-guess.js';
+import { finishedSentences, textAfter } from './sentences.js';
 import { ShownTranslation } from './shown-translation.js';
-import { Translator, type TranslationPair, type TranslationResult } from './translator.js';
+import { joinsWithoutSpaces } from './transcript-filters.js';
+import { Translator, type TranslationPair, type TranslationRequest, type TranslationResult } from './translator.js';
 import { SPEECH_SAMPLE_RATE, type SourceError, type SpeechSegment, type SpeechSource, type TextUtterance } from './types.js';
 
 /** How a transcription is steered; the same shape WhisperRecognizer.transcribe takes. */
@@ -29,6 +31,8 @@ export interface RecognitionOptions {
   languages?: readonly string[];
   /** Gives up on the transcription (a partial pass that the final pass replaces). */
   signal?: AbortSignal;
+  /** Text agreed on at the start of the audio: only the rest needs decoding. */
+  known?: string;
 }
 
 /** What the pipeline needs from speech recognition (Whisper in a worker, or a script in tests). */
@@ -49,9 +53,19 @@ interface Listening {
    * it is stopped, unless its audio already held all of the speech.
    */
   recognising?: PartialRecognition;
+  /** The current pause's recognition, until speech resumes. */
+  paused?: PauseRecognition;
   /** The partial translation in flight; stopped when the end-of-speech translation starts. */
   translating?: AbortController;
   translatedSource: string;
+  /**
+   * The utterance's first sentences whose translation is settled: later translations are of the
+   * rest only, with these as their context, so the end of speech waits for its last sentence alone
+   * (and the caption keeps these as they are).
+   */
+  settled: TranslationPair;
+  /** The sentences being settled, while their translation runs. */
+  settling?: string;
   /** How much audio the latest recognised partial covered (samples). */
   heardSamples: number;
 }
@@ -62,6 +76,26 @@ interface PartialRecognition {
   stop: AbortController;
   /** Its text; '' when it failed or was stopped. */
   text: Promise<string>;
+}
+
+/**
+ * The recognition of a pause (see `SourceListener.pause`): of exactly the audio the segment will
+ * hold if the speech ends there, so when it does, this is the final recognition, and its
+ * translation may already be on screen.
+ */
+interface PauseRecognition {
+  audio: Float32Array;
+  /** Aborted when speech resumes or the segment turns out to differ: stops the pass and its translation. */
+  stop: AbortController;
+  /** Its text, with when it arrived; undefined when it failed or was stopped. */
+  result: Promise<(Recognition & { at: number }) | undefined>;
+  /** The end-of-speech translation started from it before voice detection decided the speech had ended. */
+  translation?: EndTranslation;
+}
+
+interface Recognition {
+  text: string;
+  language?: string;
 }
 
 /** The final recognition of an utterance, once it has a text to translate. */
@@ -82,6 +116,10 @@ interface EndTranslation {
   seq: number;
   stop: AbortController;
   result: Promise<TranslationResult>;
+  /** When its first token arrived. */
+  firstTokenAt?: number;
+  /** The settled sentences' translation, which the caption shows before this one's. */
+  after: string;
 }
 
 export type UtteranceStatus = 'listening' | 'translating' | 'done' | 'error';
@@ -141,6 +179,15 @@ export function sameForTranslation(a: string, b: string): boolean {
  */
 const HEARD_IT_ALL_TOLERANCE_MS = 160;
 
+const NOTHING_SETTLED: TranslationPair = Object.freeze({ source: '', translation: '' });
+
+/** Whether two stretches of audio are the same samples. */
+function sameAudio(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 const NO_MODEL_AUDIO = 'No model is loaded. Load one in Models; the recognised text is kept here.';
 
 export class TranslationPipeline extends EventTarget {
@@ -164,6 +211,8 @@ export class TranslationPipeline extends EventTarget {
   private nextId = 1;
   /** Utterances' final translations, one after another in order. */
   private queue: Promise<void> = Promise.resolve();
+  /** Utterances whose speech has ended and whose final translation is not finished. */
+  private endsPending = 0;
   private listening?: Listening;
   /** Read-aloud in progress (holds not yet released), and when its echo is over. */
   private readingAloud = 0;
@@ -187,6 +236,7 @@ export class TranslationPipeline extends EventTarget {
       text: (utterance) => this.onText(utterance),
       speechStart: () => this.onSpeechStart(),
       partialAudio: (audio) => void this.onPartialAudio(audio),
+      pause: (audio, _segmentId, resumed) => void this.onPause(audio, resumed),
       speechEnd: (segment) => void this.onSpeechEnd(segment),
       error: (error) => this.onSourceError(error),
     });
@@ -357,6 +407,7 @@ export class TranslationPipeline extends EventTarget {
       committer: new TranslationCommitter(),
       shown: new ShownTranslation(),
       translatedSource: '',
+      settled: NOTHING_SETTLED,
       heardSamples: 0,
     };
     this.changed();
@@ -367,18 +418,24 @@ export class TranslationPipeline extends EventTarget {
    * the other person speaks the other language, and forcing one would transcribe them in the wrong
    * language (and show them the wrong way). It detects instead, between the two languages.
    */
-  private recognitionOptions(signal?: AbortSignal): RecognitionOptions {
+  private recognitionOptions(signal?: AbortSignal, listening?: Listening): RecognitionOptions {
     const stop = signal ? { signal } : {};
     if (this.conversation) return { languages: [this.conversation.a, this.conversation.b], ...stop };
-    return { ...(this.from ? { language: this.from } : {}), ...stop };
+    // Once words of the utterance are agreed on, they start the transcript and only the rest is
+    // decoded; that needs the language: From, or else the one the utterance was heard in so far.
+    const known = listening?.agreement.committed.trim();
+    const language = this.from ?? (known && listening ? this.find(listening.utteranceId)?.sourceLanguage : undefined);
+    if (!language) return stop;
+    return { language, ...(known ? { known } : {}), ...stop };
   }
 
   private async onPartialAudio(audio: Float32Array): Promise<void> {
     const listening = this.listening;
     const recognizer = this.recognizer;
-    if (!listening || !recognizer || listening.recognising) return;
+    // During a pause its own pass has heard all there is (partials go on if speech resumes).
+    if (!listening || !recognizer || listening.recognising || listening.paused) return;
     const stop = new AbortController();
-    const transcribing = recognizer.transcribe(audio.slice(), this.recognitionOptions(stop.signal));
+    const transcribing = recognizer.transcribe(audio.slice(), this.recognitionOptions(stop.signal, listening));
     const partial: PartialRecognition = { samples: audio.length, stop, text: transcribing.then(({ text }) => text, () => '') };
     listening.recognising = partial;
     try {
@@ -391,6 +448,7 @@ export class TranslationPipeline extends EventTarget {
       // Translate again only when the stable part of the source grew.
       if (source.committed.trim() && source.committed !== listening.translatedSource) {
         listening.translatedSource = source.committed;
+        void this.settleFinishedSentences(listening);
         void this.translatePartial(listening, source.committed);
       }
     } catch {
@@ -398,6 +456,48 @@ export class TranslationPipeline extends EventTarget {
     } finally {
       if (listening.recognising === partial) listening.recognising = undefined;
     }
+  }
+
+  /**
+   * The speaker paused. The audio so far is what the segment will hold if voice detection ends the
+   * speech here (some 250 ms later): recognised now, it is the final recognition if it does, and its
+   * translation starts at once. If speech resumes, both are stopped and it was only a partial.
+   */
+  private async onPause(audio: Float32Array, resumed: AbortSignal): Promise<void> {
+    const listening = this.listening;
+    const recognizer = this.recognizer;
+    if (!listening || !recognizer || resumed.aborted) return;
+    // This pass hears more than the partial one running: that one stops.
+    listening.recognising?.stop.abort();
+    listening.paused?.stop.abort();
+    const stop = new AbortController();
+    const result = recognizer.transcribe(audio.slice(), this.recognitionOptions(stop.signal, listening)).then(
+      ({ text, language }) => ({ text, ...(language ? { language } : {}), at: performance.now() }),
+      () => undefined,
+    );
+    const pause: PauseRecognition = { audio, stop, result };
+    const partial: PartialRecognition = { samples: audio.length, stop, text: result.then((r) => r?.text ?? '') };
+    listening.paused = pause;
+    listening.recognising = partial;
+    resumed.addEventListener(
+      'abort',
+      () => {
+        stop.abort();
+        if (listening.paused === pause) listening.paused = undefined;
+      },
+      { once: true },
+    );
+    const recognised = await result;
+    if (listening.recognising === partial) listening.recognising = undefined;
+    // Speech already ended: the pause's recognition is the final one, and the end of speech takes it from here.
+    if (!recognised || stop.signal.aborted || this.listening !== listening) return;
+    this.steer(listening, recognised.text, recognised.language, false);
+    listening.heardSamples = audio.length;
+    this.patch(listening.utteranceId, { source: listening.agreement.update(recognised.text) });
+    // The translation starts now unless an earlier utterance's is still to come: those go first.
+    if (!recognised.text.trim() || this.endsPending > 0 || !this.engineReady()) return;
+    listening.translating?.abort();
+    pause.translation = this.startEndTranslation(listening, recognised.text, stop.signal);
   }
 
   /**
@@ -427,6 +527,8 @@ export class TranslationPipeline extends EventTarget {
       listening.translating?.abort();
       listening.committer = new TranslationCommitter();
       listening.translatedSource = '';
+      listening.settled = NOTHING_SETTLED;
+      listening.settling = undefined;
       this.patch(listening.utteranceId, { sourceLanguage: language, targetLanguage, translation: listening.shown.show({ committed: '', tail: '' }) });
       return;
     }
@@ -445,9 +547,10 @@ export class TranslationPipeline extends EventTarget {
     const stop = (listening.translating = new AbortController());
     const committer = listening.committer;
     const seq = committer.request(source);
+    const { request, after } = this.requestFor(listening, utterance, source);
     const result = await this.translator.translate(
-      { source, from: utterance.sourceLanguage, to: utterance.targetLanguage, context: this.context(utterance) },
-      ({ text }) => this.showStream(listening, committer, text, false),
+      request,
+      ({ text }) => this.showStream(listening, committer, this.following(after, text, request.to), false),
       { lane: { utterance: listening.utteranceId, final: false }, signal: stop.signal },
     );
     if (listening.translating === stop) listening.translating = undefined;
@@ -456,7 +559,59 @@ export class TranslationPipeline extends EventTarget {
       this.patch(listening.utteranceId, { status: 'error', error: `${result.error.message} ${result.error.hint}` });
       return;
     }
-    if (committer.apply(seq, result.text)) this.patch(listening.utteranceId, { translation: listening.shown.offerPartial(committer.snapshot) });
+    if (committer.apply(seq, this.following(after, result.text, request.to))) {
+      this.patch(listening.utteranceId, { translation: listening.shown.offerPartial(committer.snapshot) });
+    }
+  }
+
+  /**
+   * Settle the sentences the speaker has finished (the agreed text has gone on past them): translated
+   * once, they stay, and every later translation of the utterance is of what follows them. Runs in
+   * the utterance's final lane, so partial re-translations never stop it; the end-of-speech
+   * translation does (it covers these sentences if they are not settled by then).
+   */
+  private async settleFinishedSentences(listening: Listening): Promise<void> {
+    const utterance = this.find(listening.utteranceId);
+    // A pause's translation covers these sentences already (and a settling request would stop it).
+    if (listening.settling !== undefined || listening.paused || !utterance || !this.engineReady()) return;
+    const before = listening.settled;
+    const rest = textAfter(before.source, listening.agreement.committed);
+    const sentences = rest && finishedSentences(rest);
+    if (!sentences) return;
+    listening.settling = sentences;
+    const committer = listening.committer;
+    const source = this.following(before.source, sentences, utterance.sourceLanguage);
+    const seq = committer.request(source);
+    const { request } = this.requestFor(listening, utterance, source);
+    const result = await this.translator.translate(request, () => undefined, { lane: { utterance: listening.utteranceId, final: true } });
+    if (listening.settling === sentences) listening.settling = undefined;
+    if (result.stale || result.error || !result.text || committer !== listening.committer || listening.settled !== before) return;
+    listening.settled = { source, translation: this.following(before.translation, result.text, request.to) };
+    if (committer.apply(seq, listening.settled.translation)) {
+      this.patch(listening.utteranceId, { translation: listening.shown.offerPartial(committer.snapshot) });
+    }
+    // More may have finished meanwhile.
+    if (this.listening === listening) void this.settleFinishedSentences(listening);
+  }
+
+  /**
+   * What to ask to translate `source` (the utterance so far): what follows the settled sentences,
+   * with those as the nearest context; `after` is their translation, which the caption keeps first.
+   */
+  private requestFor(listening: Listening, utterance: Utterance, source: string): { request: TranslationRequest; after: string } {
+    const base = { from: utterance.sourceLanguage, to: utterance.targetLanguage, context: this.context(utterance) };
+    const { settled } = listening;
+    const rest = settled.source ? textAfter(settled.source, source) : undefined;
+    // Nothing settled, or a source that no longer starts with the settled sentences (a final recognition that heard them otherwise).
+    if (!rest) return { request: { source, ...base }, after: '' };
+    return { request: { source: rest, ...base, context: [...base.context, settled] }, after: settled.translation };
+  }
+
+  /** `text` after `before`, as the language writes them (with a space, or none in Chinese, Japanese or Thai). */
+  private following(before: string, text: string, language: string | undefined): string {
+    if (!before) return text;
+    if (!text) return before;
+    return `${before}${joinsWithoutSpaces(language) ? '' : ' '}${text}`;
   }
 
   /**
@@ -484,6 +639,13 @@ export class TranslationPipeline extends EventTarget {
     // missing the last words would have to be redone, and meanwhile it holds up the final
     // recognition (on one GPU, Whisper and the LLM take turns).
     const heardItAll = (samples: number) => samples >= segment.audio.length - (HEARD_IT_ALL_TOLERANCE_MS * SPEECH_SAMPLE_RATE) / 1000;
+    const pause = listening.paused;
+    // The pause's recognition is the final one when its audio is the segment's.
+    const pauseIsTheEnd = pause !== undefined && !pause.stop.signal.aborted && sameAudio(pause.audio, segment.audio);
+    if (!pauseIsTheEnd && pause) {
+      pause.stop.abort();
+      listening.paused = undefined;
+    }
     const running = listening.recognising;
     let heard: Promise<string>;
     if (running && heardItAll(running.samples)) {
@@ -497,32 +659,40 @@ export class TranslationPipeline extends EventTarget {
     }
     listening.translating?.abort();
     this.patch(listening.utteranceId, { status: 'translating' });
-    const recognised = this.recogniseFinal(recognizer, listening, segment, spokenUntil);
+    const recognised = this.recogniseFinal(recognizer, listening, segment, spokenUntil, pauseIsTheEnd ? pause.result : undefined);
+    this.endsPending++;
     this.queue = this.queue
       .then(() => this.translateEndOfSpeech(listening, heard, spokenUntil, recognised))
       // A fault here must not hold up every later utterance behind it.
-      .catch((error: unknown) => this.patch(listening.utteranceId, { status: 'error', error: String(error) }));
+      .catch((error: unknown) => this.patch(listening.utteranceId, { status: 'error', error: String(error) }))
+      .finally(() => this.endsPending--);
     await this.queue;
   }
 
-  /** The final recognition: shown as soon as it arrives; undefined when there is nothing to translate. */
+  /**
+   * The final recognition: shown as soon as it arrives; undefined when there is nothing to translate.
+   * The pause's recognition of the same audio stands in for it, unless that failed.
+   */
   private async recogniseFinal(
     recognizer: Recognizer,
     listening: Listening,
     segment: SpeechSegment,
     spokenUntil: number,
+    ofThePause?: Promise<(Recognition & { at: number }) | undefined>,
   ): Promise<FinalRecognition | undefined> {
-    let text: string;
-    let language: string | undefined;
-    try {
-      ({ text, language } = await recognizer.transcribe(segment.audio, this.recognitionOptions()));
-    } catch (error) {
-      const message = (error as { message?: string }).message ?? String(error);
-      const hint = (error as { hint?: string }).hint ?? '';
-      this.patch(listening.utteranceId, { status: 'error', error: `${message} ${hint}`.trim() });
-      return undefined;
+    let recognised = await ofThePause;
+    if (!recognised) {
+      try {
+        recognised = { ...(await recognizer.transcribe(segment.audio, this.recognitionOptions(undefined, listening))), at: 0 };
+        recognised.at = performance.now();
+      } catch (error) {
+        const message = (error as { message?: string }).message ?? String(error);
+        const hint = (error as { hint?: string }).hint ?? '';
+        this.patch(listening.utteranceId, { status: 'error', error: `${message} ${hint}`.trim() });
+        return undefined;
+      }
     }
-    const at = performance.now();
+    const { text, language, at } = recognised;
     this.steer(listening, text, language, true);
     const source = listening.agreement.finalize(text);
     const figures = this.find(listening.utteranceId)?.figures;
@@ -547,31 +717,18 @@ export class TranslationPipeline extends EventTarget {
     recognised: Promise<FinalRecognition | undefined>,
   ): Promise<void> {
     const id = listening.utteranceId;
-    let firstTokenAt: number | undefined;
-    const start = (source: string): EndTranslation | undefined => {
-      const utterance = this.find(id);
-      if (!utterance) return undefined;
-      const committer = listening.committer;
-      const stop = new AbortController();
-      const request = { source, from: utterance.sourceLanguage, to: utterance.targetLanguage, context: this.context(utterance) };
-      const result = this.translator.translate(
-        request,
-        (progress) => {
-          if (stop.signal.aborted) return;
-          firstTokenAt ??= progress.firstTokenAt;
-          this.showStream(listening, committer, progress.text, true);
-        },
-        { lane: { utterance: id, final: true }, signal: stop.signal },
-      );
-      const seq = committer.request(source, { endOfSpeech: true });
-      return { source, ...(request.from ? { from: request.from } : {}), to: request.to, committer, seq, stop, result };
-    };
-
-    // Already recognised (this utterance waited for the one before): the final text is all there is to translate.
+    // Started at the pause, before voice detection decided; else already recognised (this utterance
+    // waited for the one before): the final text is all there is to translate.
     let known = false;
     void recognised.then(() => (known = true));
     const heard = await Promise.race([heardSoFar, recognised.then(() => '')]);
-    let attempt = !known && heard.trim() && this.engineReady() ? start(heard) : undefined;
+    const fromThePause = listening.paused?.translation;
+    let attempt =
+      fromThePause && !fromThePause.stop.signal.aborted
+        ? fromThePause
+        : !known && heard.trim() && this.engineReady()
+          ? this.startEndTranslation(listening, heard)
+          : undefined;
     const final = await recognised;
     const utterance = this.find(id);
     const stillRight =
@@ -589,8 +746,7 @@ export class TranslationPipeline extends EventTarget {
         this.patch(id, { status: 'error', error: NO_MODEL_AUDIO });
         return;
       }
-      firstTokenAt = undefined;
-      attempt = start(final.source);
+      attempt = this.startEndTranslation(listening, final.source);
     }
     if (!attempt || !final) return;
     const result = await attempt.result;
@@ -600,8 +756,9 @@ export class TranslationPipeline extends EventTarget {
       return;
     }
     const { committer } = attempt;
-    if (!committer.apply(attempt.seq, result.text)) return;
+    if (!committer.apply(attempt.seq, this.following(attempt.after, result.text, attempt.to))) return;
     const doneAt = performance.now();
+    const { firstTokenAt } = attempt;
     const figures = this.find(id)?.figures ?? {};
     this.patch(id, {
       status: 'done',
@@ -616,6 +773,35 @@ export class TranslationPipeline extends EventTarget {
         translationErasure: listening.shown.erasure,
       },
     });
+  }
+
+  /** Translate an utterance's end of speech, shown as it streams; `cancel` stops it as well as a newer attempt. */
+  private startEndTranslation(listening: Listening, source: string, cancel?: AbortSignal): EndTranslation | undefined {
+    const utterance = this.find(listening.utteranceId);
+    if (!utterance) return undefined;
+    const committer = listening.committer;
+    const stop = new AbortController();
+    cancel?.addEventListener('abort', () => stop.abort(), { once: true });
+    const { request, after } = this.requestFor(listening, utterance, source);
+    const attempt: EndTranslation = {
+      source,
+      ...(request.from ? { from: request.from } : {}),
+      to: request.to,
+      committer,
+      seq: committer.request(source, { endOfSpeech: true }),
+      stop,
+      after,
+      result: this.translator.translate(
+        request,
+        (progress) => {
+          if (stop.signal.aborted) return;
+          attempt.firstTokenAt ??= progress.firstTokenAt;
+          this.showStream(listening, committer, this.following(after, progress.text, request.to), true);
+        },
+        { lane: { utterance: listening.utteranceId, final: true }, signal: stop.signal },
+      ),
+    };
+    return attempt;
   }
 
   private engineReady(): boolean {

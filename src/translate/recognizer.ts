@@ -52,6 +52,11 @@ export interface TranscribeOptions {
   languages?: readonly string[];
   /** Text said just before this audio (the committed text): Whisper continues it. */
   prompt?: string;
+  /**
+   * Text agreed on at the start of this audio: the transcript starts with it and only the rest is
+   * decoded (with one language given; see `TranscribeRequest.known`).
+   */
+  known?: string;
   /** Gives up on the transcription: the promise rejects with an AbortError at once, the decoder stops at its next step. */
   signal?: AbortSignal;
 }
@@ -137,12 +142,13 @@ export class WhisperRecognizer {
    * need it afterwards. `options` may be just the language, as before.
    */
   transcribe(audio: Float32Array, options: string | TranscribeOptions = {}): Promise<TranscribeResult> {
-    const { language, languages, prompt, signal } = typeof options === 'string' ? { language: options } : options;
+    const { language, languages, prompt, known, signal } = typeof options === 'string' ? { language: options } : options;
     const payload: TranscribePayload = {
       audio: transferable(audio),
       ...(language ? { language } : {}),
       ...(languages?.length ? { languages: [...languages] } : {}),
       ...(prompt?.trim() ? { prompt } : {}),
+      ...(known?.trim() ? { known } : {}),
     };
     const generation = this.generation;
     const job = this.transcriptions.then(() => {

@@ -14,6 +14,7 @@ import type { ChatEngine, ChatRequest, ChatTurn } from '../engine/chat-engine.js
 import { engineError, toEngineError, type EngineError } from '../engine/errors.js';
 import { supportsThinkingSwitch, ThinkingSplitter } from '../chat/thinking.js';
 import { languageByCode } from './languages.js';
+import { translationContext } from './translation-context.js';
 import { translationText } from './translation-text.js';
 
 export interface TranslationPair {
@@ -26,7 +27,7 @@ export interface TranslationRequest {
   /** ISO code, or undefined for "detect". */
   from?: string;
   to: string;
-  /** Earlier committed pairs, oldest first; the last one or two are used. */
+  /** Earlier committed pairs, oldest first; the newest within a budget are used (`translationContext`). */
   context?: readonly TranslationPair[];
 }
 
@@ -102,7 +103,7 @@ export function translationPrompt(request: TranslationRequest, modelId?: string)
   const ask = (text: string): ChatTurn => ({ role: 'user', content: `${instruction}\n${delimited(text)}${noThink}` });
   const turns: ChatTurn[] = [];
   // Earlier pairs are asked and answered the same way, so the model sees what a reply looks like.
-  for (const pair of (request.context ?? []).slice(-2)) {
+  for (const pair of translationContext(request.context ?? [])) {
     turns.push(ask(pair.source), { role: 'assistant', content: pair.translation });
   }
   turns.push(ask(request.source));

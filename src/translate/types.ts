@@ -56,6 +56,12 @@ export interface SourceListener {
   speechStart?(atMs: number): void;
   /** The growing audio of the current utterance, about once a second, for partial recognition. */
   partialAudio?(audioSoFar: Float32Array, segmentId: number): void;
+  /**
+   * The speaker paused: the audio so far ends with the short silence a finished segment keeps, so
+   * if voice detection goes on to end the speech here, the segment holds exactly this audio.
+   * `resumed` aborts when speech goes on instead (it never aborts once the segment has ended).
+   */
+  pause?(audioSoFar: Float32Array, segmentId: number, resumed: AbortSignal): void;
   /** Speech ended: one finished segment. */
   speechEnd?(segment: SpeechSegment): void;
   /** Text sources report text instead of audio. */

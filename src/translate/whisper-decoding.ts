@@ -12,6 +12,11 @@
  * 3. in the text applies the model's suppress lists, and ends the decode (forces end-of-text) on a
  *    repetition loop, when asked to stop, or when the text budget is spent.
  *
+ * Text already agreed on (a growing utterance's committed words) can start the transcript: with the
+ * language known, `<|startoftranscript|> language <|transcribe|> <|notimestamps|> known text…` is
+ * the decoder's input, read in one batched pass, and only the rest of the text costs a decoding
+ * step per token (OpenAI's Whisper calls this a prefix). The steps then begin at the text.
+ *
  * Pure: no transformers.js import, so it is tested with plain arrays.
  */
 import { endsInTokenLoop } from './transcript-filters.js';
@@ -44,6 +49,8 @@ export interface LogitsRow {
 export interface DecodeControl {
   /** Language tokens the decode may choose from (one forces it). Ignored for English-only models. */
   languageIds: readonly number[];
+  /** The decoder's input ends with the control tokens and this many known text tokens (`decoderPrefixWithText`). */
+  knownTextTokens?: number;
   /** Whether the caller has asked the decode to stop (checked at every step). */
   stopRequested?: () => boolean;
 }
@@ -68,6 +75,15 @@ export interface DecodeResult {
 export function decoderPrefix(tokens: WhisperTokens, promptIds: readonly number[]): number[] {
   if (!promptIds.length || tokens.startOfPrevious === undefined) return [tokens.startOfTranscript];
   return [tokens.startOfPrevious, ...promptIds, tokens.startOfTranscript];
+}
+
+/**
+ * The decoder's starting tokens when the beginning of the text is known: the control tokens,
+ * language included, then the known text, all read in one pass.
+ */
+export function decoderPrefixWithText(tokens: WhisperTokens, languageId: number | undefined, knownIds: readonly number[]): number[] {
+  const language = tokens.languages.size && languageId !== undefined ? [languageId] : [];
+  return [tokens.startOfTranscript, ...language, ...forcedAfterLanguage(tokens), ...knownIds];
 }
 
 /** Tokens forced after the language: `<|transcribe|> <|notimestamps|>` (only the latter for English-only models). */
@@ -112,7 +128,14 @@ export class WhisperDecodeSteps {
     return logits;
   };
 
+  /** Where the text starts in the sequence: after the control tokens, known text included. */
+  private get textStart(): number {
+    const known = this.control.knownTextTokens;
+    return known === undefined ? this.prefixLength + controlTokenCount(this.tokens) : this.prefixLength - known;
+  }
+
   private step(ids: readonly bigint[], scores: Float32Array): void {
+    if (this.control.knownTextTokens !== undefined) return this.textStep(ids, scores);
     let position = ids.length - this.prefixLength;
     if (position === 0) this.noSpeechProbability = this.tokens.noSpeech === undefined ? undefined : softmaxAt(scores, this.tokens.noSpeech);
     if (this.multilingual) {
@@ -120,13 +143,18 @@ export class WhisperDecodeSteps {
       position--;
     }
     if (position < this.forced.length) return force(scores, this.forced[position]);
+    this.textStep(ids, scores);
+  }
+
+  /** A step in the text: suppress lists, the caller's stop, and loops. */
+  private textStep(ids: readonly bigint[], scores: Float32Array): void {
     for (const token of this.tokens.suppress) scores[token] = -Infinity;
-    if (position === this.forced.length) for (const token of this.tokens.beginSuppress) scores[token] = -Infinity;
+    if (ids.length === this.textStart) for (const token of this.tokens.beginSuppress) scores[token] = -Infinity;
     if (this.control.stopRequested?.()) {
       this.stopped = true;
       return force(scores, this.tokens.endOfText);
     }
-    const text = ids.slice(this.prefixLength + controlTokenCount(this.tokens)).map(Number);
+    const text = ids.slice(this.textStart).map(Number);
     if (endsInTokenLoop(text)) {
       this.loopStopped = true;
       force(scores, this.tokens.endOfText);
@@ -153,10 +181,15 @@ export class WhisperDecodeSteps {
 
   /** What the finished sequence (prefix included, as `generate` returns it) holds. */
   read(sequence: readonly (number | bigint)[]): DecodeResult {
-    const generated = sequence.slice(this.prefixLength).map(Number);
-    const languageId = this.multilingual ? generated[0] : undefined;
-    const textTokens = generated
-      .slice(controlTokenCount(this.tokens))
+    const known = this.control.knownTextTokens !== undefined;
+    const languageId = !this.multilingual
+      ? undefined
+      : known
+        ? Number(sequence[this.textStart - controlTokenCount(this.tokens)])
+        : Number(sequence[this.prefixLength]);
+    const textTokens = sequence
+      .slice(this.textStart)
+      .map(Number)
       .filter((token) => token !== this.tokens.endOfText && !this.isSpecial(token));
     return {
       languageId,

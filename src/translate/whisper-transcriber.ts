@@ -9,7 +9,14 @@
 import type { TranscribeReply } from './asr-protocol.js';
 import { filterTranscript, joinsWithoutSpaces, maxNewTokens } from './transcript-filters.js';
 import { speechEvidence, splitIntoWindows, trimSilence, WHISPER_SAMPLE_RATE } from './whisper-audio.js';
-import { controlTokenCount, decoderPrefix, promptBudget, WhisperDecodeSteps, type WhisperTokens } from './whisper-decoding.js';
+import {
+  controlTokenCount,
+  decoderPrefix,
+  decoderPrefixWithText,
+  promptBudget,
+  WhisperDecodeSteps,
+  type WhisperTokens,
+} from './whisper-decoding.js';
 
 /** What of transformers.js's Whisper this needs (its ASR pipeline's `processor`, `model`, `tokenizer`). */
 export interface WhisperParts {
@@ -47,6 +54,13 @@ export interface TranscribeRequest {
   languages?: readonly string[];
   /** Text said just before this audio (the committed text): Whisper continues it in the same words and style. */
   prompt?: string;
+  /**
+   * Text already agreed on at the start of this audio (a growing utterance's committed words): the
+   * transcript starts with it and only the rest is decoded, a step per token. Used when the
+   * language is given (or the model is English-only) and the audio is one window; otherwise the
+   * whole audio is decoded as usual.
+   */
+  known?: string;
   /** Whether the caller has given up on this transcription (checked at every decoding step). */
   stopRequested?: () => boolean;
 }
@@ -98,6 +112,19 @@ export function languageIds(tokens: WhisperTokens, request: TranscribeRequest): 
   });
 }
 
+/** However much was agreed, room to decode at least this many tokens after it. */
+const MIN_TOKENS_AFTER_KNOWN = 8;
+
+/**
+ * The known text as Whisper's tokens (with the leading space text has in mid-speech), or none when
+ * it would not leave room in the 448-token context for the rest of the text.
+ */
+function knownTextIds(parts: WhisperParts, tokens: WhisperTokens, known: string, maxText: number): number[] {
+  const ids = parts.tokenizer.encode(` ${known.trim()}`, { add_special_tokens: false });
+  const room = tokens.maxTargetPositions - 1 - controlTokenCount(tokens) - Math.max(MIN_TOKENS_AFTER_KNOWN, maxText - ids.length);
+  return ids.length <= room ? ids : [];
+}
+
 export async function transcribeWithWhisper(
   parts: WhisperParts,
   tokens: WhisperTokens,
@@ -113,19 +140,33 @@ export async function transcribeWithWhisper(
   let languageProbability: number | undefined;
   let noSpeechProbability: number | undefined;
   for (const window of windows) {
-    const maxText = maxNewTokens(window.length / WHISPER_SAMPLE_RATE);
-    // Each window continues the text before it, as one decode of the whole would.
-    const promptText = [request.prompt?.trim(), ...texts].filter(Boolean).join(' ');
-    const budget = promptBudget(tokens, maxText);
-    // Whisper was trained on prompts that start with a space, as text in the middle of speech does.
-    const promptIds = promptText && budget ? parts.tokenizer.encode(` ${promptText}`, { add_special_tokens: false }).slice(-budget) : [];
-    const prefix = decoderPrefix(tokens, promptIds);
-    const steps = new WhisperDecodeSteps(tokens, prefix.length, { languageIds: allowed, stopRequested: request.stopRequested });
+    let maxText = maxNewTokens(window.length / WHISPER_SAMPLE_RATE);
+    let prefix: number[];
+    let knownTextTokens: number | undefined;
+    const knownIds = windows.length === 1 && allowed.length <= 1 && request.known?.trim() ? knownTextIds(parts, tokens, request.known, maxText) : [];
+    if (knownIds.length) {
+      // The known words are read in one pass; the budget is for the words after them.
+      prefix = decoderPrefixWithText(tokens, allowed[0], knownIds);
+      knownTextTokens = knownIds.length;
+      maxText = Math.max(MIN_TOKENS_AFTER_KNOWN, maxText - knownIds.length);
+    } else {
+      // Each window continues the text before it, as one decode of the whole would.
+      const promptText = [request.prompt?.trim(), ...texts].filter(Boolean).join(' ');
+      const budget = promptBudget(tokens, maxText);
+      // Whisper was trained on prompts that start with a space, as text in the middle of speech does.
+      const promptIds = promptText && budget ? parts.tokenizer.encode(` ${promptText}`, { add_special_tokens: false }).slice(-budget) : [];
+      prefix = decoderPrefix(tokens, promptIds);
+    }
+    const steps = new WhisperDecodeSteps(tokens, prefix.length, {
+      languageIds: allowed,
+      ...(knownTextTokens !== undefined ? { knownTextTokens } : {}),
+      stopRequested: request.stopRequested,
+    });
     const { input_features } = await parts.processor(window);
     const output = (await parts.model.generate({
       inputs: input_features,
       decoder_input_ids: prefix,
-      max_new_tokens: maxText + controlTokenCount(tokens),
+      max_new_tokens: maxText + (knownTextTokens === undefined ? controlTokenCount(tokens) : 0),
       logits_processor: [steps.processor],
       // Applied by the steps instead: transformers.js would hide the no-speech token and suppress
       // the start of the text at the language position.

@@ -364,6 +364,26 @@ describe("Whisper decoding with the installed transformers.js's generate loop", 
     expect(reply.text).to.equal('nach Hause');
   });
 
+  it('reads the words already agreed on in one pass and decodes only the rest', async () => {
+    const rest = ['nach', 'Hause'];
+    const whisper = scriptedWhisper((context) => (context.generated.length < rest.length ? { [wordId(rest[context.generated.length])]: 5 } : { [EOT]: 5 }));
+
+    const reply = await whisper.transcribe(speech(3), { language: 'de', known: 'Wir gehen' });
+
+    expect(whisper.decodes[0].prefix).to.deep.equal([SOT, LANGUAGE.de, TRANSCRIBE, NO_TIMESTAMPS, wordId('Wir'), wordId('gehen')]);
+    expect(reply).to.include({ text: 'Wir gehen nach Hause', language: 'de' });
+    expect(whisper.forwardPasses(), 'the known words in one pass, then a step per new token and the end').to.equal(1 + rest.length);
+  });
+
+  it('decodes everything when the language is to be detected, known words or not', async () => {
+    const whisper = scriptedWhisper(says(['Wir', 'gehen'], { [LANGUAGE.de]: 5 }));
+
+    const reply = await whisper.transcribe(speech(2), { known: 'Wir' });
+
+    expect(whisper.decodes[0].prefix).to.deep.equal([SOT]);
+    expect(reply.text).to.equal('Wir gehen');
+  });
+
   it('drops "Thank you." heard in silence, and keeps it when spoken', async () => {
     const silent = await scriptedWhisper(says(['Thank', 'you.'])).transcribe(new Float32Array(48_000));
     const spoken = await scriptedWhisper(says(['Thank', 'you.'])).transcribe(speech(1));

@@ -348,6 +348,216 @@ describe('translation pipeline, end of speech', () => {
   });
 });
 
+/** Audio whose samples say which stretch it is (so a pause's audio and a segment's can be told apart). */
+const audioOf = (seconds: number, mark = 1) => new Float32Array(16000 * seconds).fill(mark);
+const segmentOf = (audio: Float32Array, lastVoicedAgoMs: number) => {
+  const detectedAt = performance.now();
+  return { id: 1, startMs: 0, endMs: (audio.length / 16000) * 1000, audio, detectedAt, lastVoicedAt: detectedAt - lastVoicedAgoMs };
+};
+
+describe('translation pipeline, a pause before voice detection decides', () => {
+  it('recognises and translates the pause at once, and takes that recognition as the final one when the speech ends there', async () => {
+    const { engine, pipeline, source } = await italianPipeline(['Good morning to all.'], []);
+    const recognizer = pipeline.recognizer as ReturnType<typeof recognizerBy>;
+
+    source.listener.speechStart?.(0);
+    const audio = audioOf(2);
+    source.listener.pause?.(audio, 1, new AbortController().signal);
+    await until(() => pipeline.utterances[0].translation.tail.includes('Good morning'), 'the translation of the pause');
+    // Voice detection decides 256 ms after the pause: the translation was already on screen.
+    const shownBeforeTheDecision = pipeline.utterances[0].status;
+    source.listener.speechEnd?.(segmentOf(audio.slice(), 384));
+    await until(() => pipeline.utterances[0].status === 'done', 'the end of the sentence');
+
+    expect(shownBeforeTheDecision).toBe('listening');
+    expect(recognizer.calls, 'one recognition of that audio, not a second final pass').toHaveLength(1);
+    expect(engine.requests.map(sourceOf)).toEqual(['Good morning to all.']);
+    const [utterance] = pipeline.utterances;
+    expect(utterance.translation).toEqual({ committed: '[it] Good morning to all.', tail: '' });
+    // Figures still start at the last voiced frame, and the final text arrived before the decision.
+    expect(utterance.figures.speechEndToFinalMs).toBeLessThan(384);
+    expect(utterance.figures.speechEndToFirstTokenMs).toBeLessThan(384);
+  });
+
+  it('stops the pause’s recognition and translation when speech resumes, and ends with the final recognition', async () => {
+    const { engine, pipeline, source } = await italianPipeline(['Good morning', 'Good morning to all of you.'], [0, 0]);
+    const recognizer = pipeline.recognizer as ReturnType<typeof recognizerBy>;
+    engine.script = (req) => ({ tokens: [`[it] ${sourceOf(req)}`], delayMs: 200 });
+
+    source.listener.speechStart?.(0);
+    const resumed = new AbortController();
+    source.listener.pause?.(audioOf(1), 1, resumed.signal);
+    await until(() => engine.requests.length === 1, 'the translation of the pause');
+    resumed.abort();
+    source.listener.speechEnd?.(segmentOf(audioOf(3, 2), 384));
+    await until(() => pipeline.utterances[0].status === 'done', 'the end of the sentence');
+
+    expect(recognizer.calls, 'the pause, then the final pass of the whole segment').toHaveLength(2);
+    expect(engine.requests.map(sourceOf)).toEqual(['Good morning', 'Good morning to all of you.']);
+    expect(pipeline.utterances[0].translation).toEqual({ committed: '[it] Good morning to all of you.', tail: '' });
+  });
+
+  it('does not recognise a partial that comes during the pause: the pause’s pass heard it all', async () => {
+    const { engine, pipeline, source } = await italianPipeline(['Good morning to all.'], []);
+    const recognizer = pipeline.recognizer as ReturnType<typeof recognizerBy>;
+
+    source.listener.speechStart?.(0);
+    const audio = audioOf(2);
+    source.listener.pause?.(audio, 1, new AbortController().signal);
+    await settle();
+    source.listener.partialAudio?.(audioOf(2.1), 1);
+    await settle();
+    source.listener.speechEnd?.(segmentOf(audio.slice(), 384));
+    await until(() => pipeline.utterances[0].status === 'done', 'the end of the sentence');
+
+    expect(recognizer.calls).toHaveLength(1);
+    expect(engine.requests.map(sourceOf)).toEqual(['Good morning to all.']);
+  });
+
+  it('recognises the segment again when its audio is not what the pause heard', async () => {
+    const { pipeline, source } = await italianPipeline(['Good morning', 'Good morning to all.'], [0, 0]);
+    const recognizer = pipeline.recognizer as ReturnType<typeof recognizerBy>;
+
+    source.listener.speechStart?.(0);
+    source.listener.pause?.(audioOf(1), 1, new AbortController().signal);
+    await settle();
+    source.listener.speechEnd?.(segmentOf(audioOf(1, 2), 384));
+    await until(() => pipeline.utterances[0].status === 'done', 'the end of the sentence');
+
+    expect(recognizer.calls).toHaveLength(2);
+    expect(pipeline.utterances[0].translation.committed).toBe('[it] Good morning to all.');
+  });
+
+  it('finishes the sentence when the segment differs from the pause’s audio but says the same words', async () => {
+    const { engine, pipeline, source } = await italianPipeline(['Good morning.', 'Good morning.'], [0, 0]);
+    engine.script = (req) => ({ tokens: [`[it] ${sourceOf(req)}`], delayMs: 200 });
+
+    source.listener.speechStart?.(0);
+    source.listener.pause?.(audioOf(1), 1, new AbortController().signal);
+    await until(() => engine.requests.length === 1, 'the translation of the pause');
+    source.listener.speechEnd?.(segmentOf(audioOf(1, 2), 384));
+    await until(() => pipeline.utterances[0].status === 'done', 'the end of the sentence');
+
+    expect(pipeline.utterances[0].translation.committed).toBe('[it] Good morning.');
+  });
+
+  it('waits with the pause’s translation while an earlier sentence’s is still to finish, so they stay in order', async () => {
+    const engine = new ScriptedEngine((req) => ({ tokens: [`[it] ${sourceOf(req)}`], delayMs: 100 })).ready();
+    const pipeline = new TranslationPipeline(engine);
+    pipeline.to = 'it';
+    pipeline.recognizer = recognizerBy((call) => ({ text: call.seconds === 2 ? 'First one.' : 'Second one.', language: 'en' }));
+    const source = new ScriptedSource();
+    await pipeline.start(source);
+
+    source.listener.speechStart?.(0);
+    source.listener.speechEnd?.(segmentOf(audioOf(2), 384));
+    source.listener.speechStart?.(0);
+    source.listener.pause?.(audioOf(1), 1, new AbortController().signal);
+    await settle();
+    const second = audioOf(1);
+    source.listener.speechEnd?.(segmentOf(second, 384));
+    await until(() => pipeline.utterances.every((u) => u.status === 'done'), 'both sentences');
+
+    expect(engine.requests.map(sourceOf)).toEqual(['First one.', 'Second one.']);
+    // The second was translated with the first as its context.
+    expect(engine.requests[1].messages.map((m) => m.content).join(' ')).toContain('[it] First one.');
+  });
+});
+
+describe('translation pipeline, what the recogniser need not decode again', () => {
+  it('hands the words already agreed on to the recogniser, so only the rest is decoded', async () => {
+    const { pipeline, source } = await italianPipeline(['Good morning', 'Good morning to', 'Good morning to all.'], []);
+    pipeline.from = 'en';
+    const recognizer = pipeline.recognizer as ReturnType<typeof recognizerBy>;
+
+    source.listener.speechStart?.(0);
+    for (const seconds of [1, 2]) {
+      source.listener.partialAudio?.(new Float32Array(16000 * seconds), 1);
+      await settle();
+    }
+    source.listener.speechEnd?.(segment(3));
+    await until(() => pipeline.utterances[0].status === 'done', 'the end of the sentence');
+
+    const known = recognizer.calls.map((call) => (typeof call.options === 'object' ? call.options.known : undefined));
+    // Two partials must agree before a word counts as agreed: the final pass is the first to start from them.
+    expect(known).toEqual([undefined, undefined, 'Good morning']);
+  });
+
+  it('with From not set, in the language the utterance was heard in so far', async () => {
+    const { pipeline, source } = await italianPipeline(['Good morning', 'Good morning to', 'Good morning to all.'], []);
+    const recognizer = pipeline.recognizer as ReturnType<typeof recognizerBy>;
+
+    source.listener.speechStart?.(0);
+    for (const seconds of [1, 2]) {
+      source.listener.partialAudio?.(new Float32Array(16000 * seconds), 1);
+      await settle();
+    }
+    source.listener.speechEnd?.(segment(3));
+    await until(() => pipeline.utterances[0].status === 'done', 'the end of the sentence');
+
+    const asked = recognizer.calls.map((call) => (typeof call.options === 'object' ? { language: call.options.language, known: call.options.known } : {}));
+    // Detected at first; once words are agreed on, in the language they were heard in.
+    expect(asked).toEqual([{}, {}, { language: 'en', known: 'Good morning' }]);
+  });
+
+  it('never in conversation mode, where the language is detected', async () => {
+    const { pipeline, source } = await italianPipeline(['Good morning', 'Good morning to', 'Good morning to all.'], []);
+    pipeline.conversation = { a: 'en', b: 'it' };
+    const recognizer = pipeline.recognizer as ReturnType<typeof recognizerBy>;
+
+    source.listener.speechStart?.(0);
+    for (const seconds of [1, 2]) {
+      source.listener.partialAudio?.(new Float32Array(16000 * seconds), 1);
+      await settle();
+    }
+    source.listener.speechEnd?.(segment(3));
+    await until(() => pipeline.utterances[0].status === 'done', 'the end of the sentence');
+
+    expect(recognizer.calls.every((call) => typeof call.options === 'object' && call.options.known === undefined)).toBe(true);
+  });
+});
+
+describe('translation pipeline, a long utterance sentence by sentence', () => {
+  const first = 'The meeting has been moved to Friday.';
+  it('settles a finished sentence, then translates only what follows it, with the settled pair as context', async () => {
+    const partials = [first, `${first} Could you`, `${first} Could you tell the others`, `${first} Could you tell the others?`];
+    const { engine, pipeline, source } = await italianPipeline(partials, []);
+
+    source.listener.speechStart?.(0);
+    for (const seconds of [1, 2, 3]) {
+      source.listener.partialAudio?.(new Float32Array(16000 * seconds), 1);
+      await settle();
+    }
+    source.listener.speechEnd?.(segment(4));
+    await until(() => pipeline.utterances[0].status === 'done', 'the end of the sentence');
+
+    const asked = engine.requests.map(sourceOf);
+    expect(asked).toContain(first);
+    // The end of speech asked for the last sentence alone, the settled one as the pair before it.
+    const last = engine.requests.at(-1)!;
+    expect(sourceOf(last)).toBe('Could you tell the others?');
+    expect(last.messages.at(-2)).toEqual({ role: 'assistant', content: `[it] ${first}` });
+    expect(pipeline.utterances[0].translation).toEqual({ committed: `[it] ${first} [it] Could you tell the others?`, tail: '' });
+    expect(pipeline.utterances[0].source.committed).toBe(`${first} Could you tell the others?`);
+  });
+
+  it('translates the whole utterance again when the final recognition heard the settled sentence otherwise', async () => {
+    const partials = [first, `${first} Could you`, `${first} Could you tell`, 'The meeting was moved to Friday. Could you tell them?'];
+    const { engine, pipeline, source } = await italianPipeline(partials, []);
+
+    source.listener.speechStart?.(0);
+    for (const seconds of [1, 2, 3]) {
+      source.listener.partialAudio?.(new Float32Array(16000 * seconds), 1);
+      await settle();
+    }
+    source.listener.speechEnd?.(segment(4));
+    await until(() => pipeline.utterances[0].status === 'done', 'the end of the sentence');
+
+    expect(sourceOf(engine.requests.at(-1)!)).toBe('The meeting was moved to Friday. Could you tell them?');
+    expect(pipeline.utterances[0].translation.committed).toBe('[it] The meeting was moved to Friday. Could you tell them?');
+  });
+});
+
 describe('translation pipeline, conversation mode', () => {
   it('translates each utterance into the other person’s language, by the language it was spoken in', async () => {
     const engine = new ScriptedEngine((req) => ({ tokens: [req.messages.at(-1)!.content] })).ready();

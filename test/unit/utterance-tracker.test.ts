@@ -19,8 +19,14 @@ const CLOCK_START = 10_000;
 /** Runs of [score, frames]. */
 type Script = Array<[number, number]>;
 
+interface Pause {
+  audio: Float32Array;
+  resumed: AbortSignal;
+}
+
 interface Heard {
   segments: SpeechSegment[];
+  pauses: Pause[];
   /** The clock at the end of each frame (index = frame number from 0). */
   frameEndsAt: number[];
 }
@@ -40,9 +46,16 @@ afterEach(() => vi.restoreAllMocks());
  */
 async function listen(script: Script, { stopAfter = false } = {}): Promise<Heard> {
   const scores = script.flatMap(([score, frames]) => Array<number>(frames).fill(score));
-  const heard: Heard = { segments: [], frameEndsAt: [] };
+  const heard: Heard = { segments: [], pauses: [], frameEndsAt: [] };
   const tracker = new UtteranceTracker(
-    { speechStart() {}, partialAudio() {}, speechEnd: (segment) => heard.segments.push(segment), text() {}, error() {} },
+    {
+      speechStart() {},
+      partialAudio() {},
+      pause: (audio, _id, resumed) => heard.pauses.push({ audio, resumed }),
+      speechEnd: (segment) => heard.segments.push(segment),
+      text() {},
+      error() {},
+    },
     Math.floor(CAPTION_VAD_TUNING.preSpeechPadMs / MS_PER_FRAME),
   );
   const model = async (frame: Float32Array) => ({ isSpeech: scores[frame[0]], notSpeech: 1 - scores[frame[0]] });
@@ -152,5 +165,46 @@ describe('the end of speech, as a segment reports it', () => {
       [14, 53],
       [75, 104],
     ]);
+  });
+});
+
+describe('a pause, reported before voice detection decides that speech has ended', () => {
+  it('hands on exactly the audio the segment holds when the speech ends there, 256 ms before the decision', async () => {
+    const { pauses, segments } = await listen([
+      [SILENCE, 20],
+      [SPEECH, 40], // 20–59
+      [SILENCE, 30],
+    ]);
+
+    expect(pauses).toHaveLength(1);
+    const [pause] = pauses;
+    // So the recognition of the pause's audio is the final recognition of the segment.
+    expect(pause.audio).toEqual(segments[0].audio);
+    expect(pause.resumed.aborted).toBe(false);
+  });
+
+  it('is called off when speech resumes, and the pause that ends the speech is reported again', async () => {
+    const { pauses, segments } = await listen([
+      [SILENCE, 20],
+      [SPEECH, 20], // 20–39
+      [SILENCE, 8], // a breath: 256 ms, shorter than the end-of-speech wait
+      [SPEECH, 15], // 48–62
+      [SILENCE, 30],
+    ]);
+
+    expect(segments).toHaveLength(1);
+    expect(pauses.map((p) => p.resumed.aborted)).toEqual([true, false]);
+    expect(pauses[1].audio).toEqual(segments[0].audio);
+  });
+
+  it('is not reported for a cough too short to be speech', async () => {
+    const { pauses, segments } = await listen([
+      [SILENCE, 20],
+      [SPEECH, 3], // 96 ms: below minSpeechMs
+      [SILENCE, 30],
+    ]);
+
+    expect(segments).toHaveLength(0);
+    expect(pauses).toHaveLength(0);
   });
 });

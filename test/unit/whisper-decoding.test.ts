@@ -7,7 +7,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { speechEvidence, splitIntoWindows, trimSilence, WHISPER_SAMPLE_RATE } from '../../src/translate/whisper-audio.js';
-import { controlTokenCount, decoderPrefix, promptBudget, WhisperDecodeSteps, type WhisperTokens } from '../../src/translate/whisper-decoding.js';
+import {
+  controlTokenCount,
+  decoderPrefix,
+  decoderPrefixWithText,
+  promptBudget,
+  WhisperDecodeSteps,
+  type WhisperTokens,
+} from '../../src/translate/whisper-decoding.js';
 
 const VOCAB = 70;
 const tokens: WhisperTokens = {
@@ -133,6 +140,26 @@ describe('a Whisper decode, step by step', () => {
     const { sequence } = decode(prefix, steps, (p) => (text(p) === 0 ? { 43: 5 } : { 50: 5 }));
 
     expect(steps.read(sequence).textTokens).toEqual([43]);
+  });
+
+  it('starts from known text read in one pass with the control tokens, and decodes only what follows', () => {
+    const prefix = decoderPrefixWithText(tokens, 53, [40, 41]);
+    expect(prefix).toEqual([51, 53, 55, 57, 40, 41]);
+    const steps = new WhisperDecodeSteps(tokens, prefix.length, { languageIds: [53], knownTextTokens: 2 });
+
+    const { sequence, seen } = decode(prefix, steps, (p) => (p === 0 ? { 42: 5 } : { 50: 5 }));
+
+    expect(seen, 'a step for the new word and one for the end').toHaveLength(2);
+    expect(steps.read(sequence)).toMatchObject({ textTokens: [40, 41, 42], languageId: 53 });
+  });
+
+  it('may end right after the known text: it is not the start of the text, which may not end at once', () => {
+    const prefix = decoderPrefixWithText(tokens, 53, [40, 41]);
+    const steps = new WhisperDecodeSteps(tokens, prefix.length, { languageIds: [53], knownTextTokens: 2 });
+
+    const { sequence } = decode(prefix, steps, () => ({ 50: 5 }));
+
+    expect(steps.read(sequence).textTokens).toEqual([40, 41]);
   });
 
   it('leaves room in the 448-token context for the text budget', () => {

@@ -18,6 +18,7 @@ export function safeListener(listener: SourceListener): Required<SourceListener>
   return {
     speechStart: guard('speechStart', listener.speechStart),
     partialAudio: guard('partialAudio', listener.partialAudio),
+    pause: guard('pause', listener.pause),
     speechEnd: guard('speechEnd', listener.speechEnd),
     text: guard('text', listener.text),
     error: guard('error', listener.error),

@@ -1,6 +1,7 @@
 /**
  * Turns vad-web's frame-by-frame verdicts into our listener's events: speech started, the growing
- * utterance about once a second, and the finished segment with its place in time.
+ * utterance about once a second, a pause (the audio a finished segment would hold if the speech
+ * ended there), and the finished segment with its place in time.
  *
  * Both sources feed it the same events in the same order (every frame with its speech score, then
  * what that frame caused), so a file and the microphone report identically. Time is counted in
@@ -40,6 +41,8 @@ export class UtteranceTracker {
   private nextId = 1;
   /** The sizes of the frames seen since the last one Silero judged as speech (what may be trimmed). */
   private sinceVoiced: number[] = [];
+  /** The pause reported in the current silence: aborted when speech resumes. */
+  private pauseReported: AbortController | undefined;
 
   constructor(
     private readonly listener: Required<SourceListener>,
@@ -55,11 +58,15 @@ export class UtteranceTracker {
     this.framesSeen++;
     // Speech as vad-web counts it (the score that starts speech and resets its end-of-speech wait).
     // Between utterances nothing is counted: an utterance always starts on a voiced frame.
-    if (speechProbability >= CAPTION_VAD_TUNING.positiveSpeechThreshold) this.sinceVoiced = [];
-    else if (this.utterance) this.sinceVoiced.push(frame.length);
+    if (speechProbability >= CAPTION_VAD_TUNING.positiveSpeechThreshold) {
+      this.sinceVoiced = [];
+      this.pauseReported?.abort();
+      this.pauseReported = undefined;
+    } else if (this.utterance) this.sinceVoiced.push(frame.length);
     if (this.utterance) {
       this.utterance.push(frame);
       this.utteranceSamples += frame.length;
+      this.reportPauseIfDue();
       this.sendPartialIfDue();
       return;
     }
@@ -92,6 +99,7 @@ export class UtteranceTracker {
     this.utterance = undefined;
     this.recent = [];
     this.sinceVoiced = [];
+    this.pauseReported = undefined;
   }
 
   /**
@@ -120,7 +128,20 @@ export class UtteranceTracker {
     this.utterance = undefined;
     this.recent = [];
     this.sinceVoiced = [];
+    // The pause it was is now the end: the next voiced frame belongs to another utterance.
+    this.pauseReported = undefined;
     this.listener.speechEnd(segment);
+  }
+
+  /**
+   * Once the silence after the last voiced frame is as long as the tail a segment keeps, the audio
+   * so far is what the segment will hold if voice detection ends the speech here: reported now, its
+   * recognition and translation can start some 250 ms before that decision.
+   */
+  private reportPauseIfDue(): void {
+    if (this.currentId === undefined || !this.utterance || this.sinceVoiced.length !== TRAILING_SILENCE_KEPT_FRAMES) return;
+    this.pauseReported = new AbortController();
+    this.listener.pause(concat(this.utterance, this.utteranceSamples), this.currentId, this.pauseReported.signal);
   }
 
   private sendPartialIfDue(): void {
