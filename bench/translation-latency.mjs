@@ -242,7 +242,8 @@ for (const utterance of script.utterances) {
   // turned out to end the speech, or after the VAD's decision), the last one done before the request.
   const segmentEnd = (segment.audio.at(-1) + 1) / 16000;
   const finalCall = recognizer.calls.findLast(
-    (c) => c.calledAt >= t0 && c.outcome === 'done' && c.endedAt <= t2 && c.from <= utterance.start + 0.5 && Math.abs(c.to - segmentEnd) < 1e-6,
+    // (A long utterance's passes after its cut hear only the audio since.)
+    (c) => c.calledAt >= t0 && c.outcome === 'done' && c.endedAt <= t2 && c.from >= segment.audio[0] / 16000 - 1e-6 && Math.abs(c.to - segmentEnd) < 1e-6,
   );
   const atPause = finalCall !== undefined && finalCall.calledAt < t1;
   const running = (which) =>

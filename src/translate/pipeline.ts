@@ -15,7 +15,7 @@
  * frame), not from the moment voice detection decided that speech had ended.
  */
 import type { ChatEngine } from '../engine/chat-engine.js';
-import { LocalAgreement, TranslationCommitter, normalizedErasure } from './commit-policy.js';
+import { endsWithSentencePunctuation, LocalAgreement, TranslationCommitter, normalizedErasure } from './commit-policy.js';
 import { guessLanguage } from './language-guess.js';
 import { finishedSentences, textAfter } from './sentences.js';
 import { ShownTranslation } from './shown-translation.js';
@@ -33,6 +33,8 @@ export interface RecognitionOptions {
   signal?: AbortSignal;
   /** Text agreed on at the start of the audio: only the rest needs decoding. */
   known?: string;
+  /** Text said just before the audio (a long utterance's text before its cut). */
+  prompt?: string;
 }
 
 /** What the pipeline needs from speech recognition (Whisper in a worker, or a script in tests). */
@@ -66,6 +68,11 @@ interface Listening {
   settled: TranslationPair;
   /** The sentences being settled, while their translation runs. */
   settling?: string;
+  /**
+   * Where a long utterance was cut (20 s in or more, at a pause after a finished sentence): the
+   * audio before it and its text, which later passes take as their prompt instead of hearing it again.
+   */
+  cut?: { samples: number; text: string };
   /** How much audio the latest recognised partial covered (samples). */
   heardSamples: number;
 }
@@ -85,8 +92,10 @@ interface PartialRecognition {
  */
 interface PauseRecognition {
   audio: Float32Array;
-  /** Aborted when speech resumes or the segment turns out to differ: stops the pass and its translation. */
+  /** Aborted when the segment turns out to differ: stops the pass and its translation. */
   stop: AbortController;
+  /** Aborted when speech resumes (or by `stop`): stops the translation; the pass finishes as a partial one. */
+  translationStop: AbortController;
   /** Its text, with when it arrived; undefined when it failed or was stopped. */
   result: Promise<(Recognition & { at: number }) | undefined>;
   /** The end-of-speech translation started from it before voice detection decided the speech had ended. */
@@ -178,6 +187,9 @@ export function sameForTranslation(a: string, b: string): boolean {
  * speech: the segment keeps a little silence after the last voiced frame (128 ms).
  */
 const HEARD_IT_ALL_TOLERANCE_MS = 160;
+
+/** A long utterance is cut at its next pause after a finished sentence once it has run this long. */
+const CUT_AFTER_SAMPLES = 20 * SPEECH_SAMPLE_RATE;
 
 const NOTHING_SETTLED: TranslationPair = Object.freeze({ source: '', translation: '' });
 
@@ -435,27 +447,55 @@ export class TranslationPipeline extends EventTarget {
     // During a pause its own pass has heard all there is (partials go on if speech resumes).
     if (!listening || !recognizer || listening.recognising || listening.paused) return;
     const stop = new AbortController();
-    const transcribing = recognizer.transcribe(audio.slice(), this.recognitionOptions(stop.signal, listening));
+    const transcribing = this.recognise(recognizer, listening, audio, stop.signal);
     const partial: PartialRecognition = { samples: audio.length, stop, text: transcribing.then(({ text }) => text, () => '') };
     listening.recognising = partial;
     try {
-      const { text, language } = await transcribing;
+      const recognised = await transcribing;
       if (this.listening !== listening || listening.agreement.finished || stop.signal.aborted) return;
-      this.steer(listening, text, language, false);
-      listening.heardSamples = audio.length;
-      const source = listening.agreement.update(text);
-      this.patch(listening.utteranceId, { source });
-      // Translate again only when the stable part of the source grew.
-      if (source.committed.trim() && source.committed !== listening.translatedSource) {
-        listening.translatedSource = source.committed;
-        void this.settleFinishedSentences(listening);
-        void this.translatePartial(listening, source.committed);
-      }
+      this.heardPartial(listening, recognised, audio.length);
     } catch {
       // A failed or stopped partial is not worth a message: the final recognition follows at end of speech.
     } finally {
       if (listening.recognising === partial) listening.recognising = undefined;
     }
+  }
+
+  /** A partial hypothesis of the utterance so far: agreed words shown, and translated again when they grew. */
+  private heardPartial(listening: Listening, { text, language }: Recognition, samples: number): void {
+    this.steer(listening, text, language, false);
+    listening.heardSamples = samples;
+    const source = listening.agreement.update(text);
+    this.patch(listening.utteranceId, { source });
+    // Translate again only when the stable part of the source grew.
+    if (source.committed.trim() && source.committed !== listening.translatedSource) {
+      listening.translatedSource = source.committed;
+      void this.settleFinishedSentences(listening);
+      void this.translatePartial(listening, source.committed);
+    }
+  }
+
+  /**
+   * Recognise the utterance's audio so far. Past its cut, only the audio since is heard, with the
+   * text before it as Whisper's prompt: every pass stays within one short window, however long the
+   * utterance (transformers.js would otherwise re-encode it in several).
+   */
+  private async recognise(recognizer: Recognizer, listening: Listening, audio: Float32Array, signal?: AbortSignal): Promise<Recognition> {
+    const { known, ...options } = this.recognitionOptions(signal, listening);
+    const cut = listening.cut;
+    if (!cut || audio.length <= cut.samples) return recognizer.transcribe(audio.slice(), { ...options, ...(known ? { known } : {}) });
+    const knownSince = known ? textAfter(cut.text, known) : undefined;
+    const since = await recognizer.transcribe(audio.slice(cut.samples), { ...options, prompt: cut.text, ...(knownSince ? { known: knownSince } : {}) });
+    return { ...since, text: this.following(cut.text, since.text, since.language ?? options.language) };
+  }
+
+  /**
+   * Cut a long utterance where the speaker paused after a finished sentence (once it has run 20 s
+   * since the start or the last cut): the audio before is not heard again.
+   */
+  private cutIfDue(listening: Listening, samples: number, text: string): void {
+    if (samples - (listening.cut?.samples ?? 0) < CUT_AFTER_SAMPLES || !endsWithSentencePunctuation(text)) return;
+    listening.cut = { samples, text };
   }
 
   /**
@@ -471,18 +511,22 @@ export class TranslationPipeline extends EventTarget {
     listening.recognising?.stop.abort();
     listening.paused?.stop.abort();
     const stop = new AbortController();
-    const result = recognizer.transcribe(audio.slice(), this.recognitionOptions(stop.signal, listening)).then(
+    const translationStop = new AbortController();
+    stop.signal.addEventListener('abort', () => translationStop.abort(), { once: true });
+    const result = this.recognise(recognizer, listening, audio, stop.signal).then(
       ({ text, language }) => ({ text, ...(language ? { language } : {}), at: performance.now() }),
       () => undefined,
     );
-    const pause: PauseRecognition = { audio, stop, result };
+    const pause: PauseRecognition = { audio, stop, translationStop, result };
     const partial: PartialRecognition = { samples: audio.length, stop, text: result.then((r) => r?.text ?? '') };
     listening.paused = pause;
     listening.recognising = partial;
+    // Speech resumed: the translation stops; the recognition finishes as a partial one (and is where a
+    // long utterance may be cut).
     resumed.addEventListener(
       'abort',
       () => {
-        stop.abort();
+        translationStop.abort();
         if (listening.paused === pause) listening.paused = undefined;
       },
       { once: true },
@@ -491,13 +535,18 @@ export class TranslationPipeline extends EventTarget {
     if (listening.recognising === partial) listening.recognising = undefined;
     // Speech already ended: the pause's recognition is the final one, and the end of speech takes it from here.
     if (!recognised || stop.signal.aborted || this.listening !== listening) return;
+    if (resumed.aborted) {
+      this.heardPartial(listening, recognised, audio.length);
+      this.cutIfDue(listening, audio.length, recognised.text);
+      return;
+    }
     this.steer(listening, recognised.text, recognised.language, false);
     listening.heardSamples = audio.length;
     this.patch(listening.utteranceId, { source: listening.agreement.update(recognised.text) });
     // The translation starts now unless an earlier utterance's is still to come: those go first.
     if (!recognised.text.trim() || this.endsPending > 0 || !this.engineReady()) return;
     listening.translating?.abort();
-    pause.translation = this.startEndTranslation(listening, recognised.text, stop.signal);
+    pause.translation = this.startEndTranslation(listening, recognised.text, translationStop.signal);
   }
 
   /**
@@ -683,7 +732,7 @@ export class TranslationPipeline extends EventTarget {
     let recognised = await ofThePause;
     if (!recognised) {
       try {
-        recognised = { ...(await recognizer.transcribe(segment.audio, this.recognitionOptions(undefined, listening))), at: 0 };
+        recognised = { ...(await this.recognise(recognizer, listening, segment.audio)), at: 0 };
         recognised.at = performance.now();
       } catch (error) {
         const message = (error as { message?: string }).message ?? String(error);

@@ -14,8 +14,9 @@
  *
  * Text already agreed on (a growing utterance's committed words) can start the transcript: with the
  * language known, `<|startoftranscript|> language <|transcribe|> <|notimestamps|> known text…` is
- * the decoder's input, read in one batched pass, and only the rest of the text costs a decoding
- * step per token (OpenAI's Whisper calls this a prefix). The steps then begin at the text.
+ * the decoder's input (after a `<|startofprev|>` prompt, if any), read in one batched pass, and only
+ * the rest of the text costs a decoding step per token (OpenAI's Whisper calls this a prefix). The
+ * steps then begin at the text.
  *
  * Pure: no transformers.js import, so it is tested with plain arrays.
  */
@@ -81,9 +82,14 @@ export function decoderPrefix(tokens: WhisperTokens, promptIds: readonly number[
  * The decoder's starting tokens when the beginning of the text is known: the control tokens,
  * language included, then the known text, all read in one pass.
  */
-export function decoderPrefixWithText(tokens: WhisperTokens, languageId: number | undefined, knownIds: readonly number[]): number[] {
+export function decoderPrefixWithText(
+  tokens: WhisperTokens,
+  languageId: number | undefined,
+  knownIds: readonly number[],
+  promptIds: readonly number[] = [],
+): number[] {
   const language = tokens.languages.size && languageId !== undefined ? [languageId] : [];
-  return [tokens.startOfTranscript, ...language, ...forcedAfterLanguage(tokens), ...knownIds];
+  return [...decoderPrefix(tokens, promptIds), ...language, ...forcedAfterLanguage(tokens), ...knownIds];
 }
 
 /** Tokens forced after the language: `<|transcribe|> <|notimestamps|>` (only the latter for English-only models). */

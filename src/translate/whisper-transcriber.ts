@@ -141,22 +141,19 @@ export async function transcribeWithWhisper(
   let noSpeechProbability: number | undefined;
   for (const window of windows) {
     let maxText = maxNewTokens(window.length / WHISPER_SAMPLE_RATE);
-    let prefix: number[];
     let knownTextTokens: number | undefined;
     const knownIds = windows.length === 1 && allowed.length <= 1 && request.known?.trim() ? knownTextIds(parts, tokens, request.known, maxText) : [];
     if (knownIds.length) {
       // The known words are read in one pass; the budget is for the words after them.
-      prefix = decoderPrefixWithText(tokens, allowed[0], knownIds);
       knownTextTokens = knownIds.length;
       maxText = Math.max(MIN_TOKENS_AFTER_KNOWN, maxText - knownIds.length);
-    } else {
-      // Each window continues the text before it, as one decode of the whole would.
-      const promptText = [request.prompt?.trim(), ...texts].filter(Boolean).join(' ');
-      const budget = promptBudget(tokens, maxText);
-      // Whisper was trained on prompts that start with a space, as text in the middle of speech does.
-      const promptIds = promptText && budget ? parts.tokenizer.encode(` ${promptText}`, { add_special_tokens: false }).slice(-budget) : [];
-      prefix = decoderPrefix(tokens, promptIds);
     }
+    // Each window continues the text before it, as one decode of the whole would.
+    const promptText = [request.prompt?.trim(), ...texts].filter(Boolean).join(' ');
+    const budget = Math.max(0, promptBudget(tokens, maxText) - knownIds.length);
+    // Whisper was trained on prompts that start with a space, as text in the middle of speech does.
+    const promptIds = promptText && budget ? parts.tokenizer.encode(` ${promptText}`, { add_special_tokens: false }).slice(-budget) : [];
+    const prefix = knownIds.length ? decoderPrefixWithText(tokens, allowed[0], knownIds, promptIds) : decoderPrefix(tokens, promptIds);
     const steps = new WhisperDecodeSteps(tokens, prefix.length, {
       languageIds: allowed,
       ...(knownTextTokens !== undefined ? { knownTextTokens } : {}),

@@ -73,13 +73,14 @@ const segment = (seconds: number, lastVoicedAgoMs = 0) => {
   return { id: 1, startMs: 0, endMs: seconds * 1000, audio: new Float32Array(16000 * seconds), detectedAt, lastVoicedAt: detectedAt - lastVoicedAgoMs };
 };
 
+/** Partials of 1, 2, … s, then the end of speech a second after the last: the final recognition has the last words. */
 async function speak(source: ScriptedSource, partials: number) {
   source.listener.speechStart?.(0);
   for (let i = 0; i < partials; i++) {
     source.listener.partialAudio?.(new Float32Array(16000 * (i + 1)), 1);
     await settle();
   }
-  source.listener.speechEnd?.(segment(3));
+  source.listener.speechEnd?.(segment(Math.max(3, partials + 1)));
   await settle();
   await settle();
 }
@@ -514,6 +515,52 @@ describe('translation pipeline, what the recogniser need not decode again', () =
     await until(() => pipeline.utterances[0].status === 'done', 'the end of the sentence');
 
     expect(recognizer.calls.every((call) => typeof call.options === 'object' && call.options.known === undefined)).toBe(true);
+  });
+});
+
+describe('translation pipeline, a long utterance cut at a sentence end', () => {
+  it('hears only the audio after a pause that followed a finished sentence 20 s in, with the text before as the prompt', async () => {
+    const before = 'We met on a long walk through the hills and talked about everything.';
+    const engine = new ScriptedEngine((req) => ({ tokens: [`[it] ${sourceOf(req)}`] })).ready();
+    const pipeline = new TranslationPipeline(engine);
+    pipeline.from = 'en';
+    pipeline.to = 'it';
+    pipeline.recognizer = recognizerBy((call) => {
+      if (call.seconds >= 21) return { text: before, language: 'en' };
+      return { text: call.seconds < 3 ? 'Then we' : 'Then we went home.', language: 'en' };
+    });
+    const source = new ScriptedSource();
+    await pipeline.start(source);
+
+    source.listener.speechStart?.(0);
+    const resumed = new AbortController();
+    source.listener.pause?.(audioOf(21), 1, resumed.signal);
+    resumed.abort();
+    await settle();
+    source.listener.partialAudio?.(audioOf(23), 1);
+    await settle();
+    source.listener.speechEnd?.(segmentOf(audioOf(25), 384));
+    await until(() => pipeline.utterances[0]?.status === 'done', 'the end of the utterance');
+
+    const calls = (pipeline.recognizer as ReturnType<typeof recognizerBy>).calls;
+    expect(calls.map((call) => call.seconds)).toEqual([21, 2, 4]);
+    expect(calls.slice(1).every((call) => typeof call.options === 'object' && call.options.prompt === before)).toBe(true);
+    expect(pipeline.utterances[0].source.committed).toBe(`${before} Then we went home.`);
+  });
+
+  it('is not cut before 20 s, nor where no sentence has ended', async () => {
+    const { pipeline, source } = await italianPipeline(['One two three four', 'One two three four five six'], []);
+    const recognizer = pipeline.recognizer as ReturnType<typeof recognizerBy>;
+
+    source.listener.speechStart?.(0);
+    const resumed = new AbortController();
+    source.listener.pause?.(audioOf(22), 1, resumed.signal);
+    resumed.abort();
+    await settle();
+    source.listener.speechEnd?.(segmentOf(audioOf(25), 384));
+    await until(() => pipeline.utterances[0]?.status === 'done', 'the end of the utterance');
+
+    expect(recognizer.calls.map((call) => call.seconds)).toEqual([22, 25]);
   });
 });
 

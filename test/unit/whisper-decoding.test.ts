@@ -153,6 +153,10 @@ describe('a Whisper decode, step by step', () => {
     expect(steps.read(sequence)).toMatchObject({ textTokens: [40, 41, 42], languageId: 53 });
   });
 
+  it('puts a prompt of earlier text before the known text', () => {
+    expect(decoderPrefixWithText(tokens, 53, [40], [30, 31])).toEqual([58, 30, 31, 51, 53, 55, 57, 40]);
+  });
+
   it('may end right after the known text: it is not the start of the text, which may not end at once', () => {
     const prefix = decoderPrefixWithText(tokens, 53, [40, 41]);
     const steps = new WhisperDecodeSteps(tokens, prefix.length, { languageIds: [53], knownTextTokens: 2 });
