@@ -4,6 +4,8 @@ import { assetFileNames, assetsInlineLimit } from './vite.shared.ts';
 import { securityHeaders, sourceList } from './src/security/policy.ts';
 import { cspMetaTag, offlineApp } from './vite.pwa.ts';
 import { kioskSiteSettings } from './vite.kiosk.ts';
+import { webLlmAppConfig } from './scripts/web-llm-app-config.mjs';
+import { firstViewBudget } from './scripts/first-view-budget.mjs';
 
 /**
  * Cross-origin isolation (several threads for llama.cpp) and the Content-Security-Policy, from one
@@ -19,16 +21,37 @@ const policy = {
 };
 const headers = securityHeaders(policy);
 
+/**
+ * The libraries the page loads on use, under their own names in dist/assets (web-llm-<hash>.js,
+ * wllama-<hash>.js) rather than after a file inside them ("lib", "esm").
+ */
+const LIBRARY_CHUNKS: ReadonlyArray<readonly [name: string, folder: string]> = [
+  ['web-llm', '/node_modules/@mlc-ai/web-llm/'],
+  ['wllama', '/node_modules/@wllama/wllama/'],
+];
+const chunkFileNames = (chunk: { facadeModuleId: string | null }): string => {
+  const library = LIBRARY_CHUNKS.find(([, folder]) => chunk.facadeModuleId?.replaceAll('\\', '/').includes(folder));
+  return `assets/${library ? library[0] : '[name]'}-[hash].js`;
+};
+
 export default defineConfig({
   // 127.0.0.1 rather than "localhost": a secure context for WebGPU, and one fixed address to print.
   server: { host: '127.0.0.1', port: 5173, headers },
   preview: { host: '127.0.0.1', port: 4173, headers },
   // The installable, offline app: manifest and service worker (see vite.pwa.ts).
-  plugins: [offlineApp(), ...(process.env.APERTO_CSP_META ? [cspMetaTag(policy)] : []), ...kioskSiteSettings()],
+  plugins: [
+    // web-llm's model list as data, so the page never loads web-llm itself (only its worker does).
+    webLlmAppConfig(),
+    offlineApp(),
+    ...(process.env.APERTO_CSP_META ? [cspMetaTag(policy)] : []),
+    ...kioskSiteSettings(),
+    // The build fails when the app page's first-view JavaScript is over its budget (120 kB gzip).
+    firstViewBudget(),
+  ],
   worker: { format: 'es' },
   build: {
     target: 'es2022',
-    // web-llm is one large module (~6 MB); there is nothing to gain from the size warning.
+    // web-llm is one large module (~6 MB), in the worker and loaded on use: the first view has its own budget.
     chunkSizeWarningLimit: 8000,
     // vad-web's files keep their names side by side (see vite.shared.ts).
     assetsInlineLimit,
@@ -38,7 +61,7 @@ export default defineConfig({
         main: fileURLToPath(new URL('./index.html', import.meta.url)),
         kiosk: fileURLToPath(new URL('./kiosk.html', import.meta.url)),
       },
-      output: { assetFileNames },
+      output: { assetFileNames, chunkFileNames },
     },
   },
 });

@@ -18,6 +18,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type UserConfig } from 'vite';
 import { assetFileNames, assetsInlineLimit } from './vite.shared.ts';
+import { webLlmAppConfig } from './scripts/web-llm-app-config.mjs';
 
 const FLAVOURS = ['esm', 'bundle'] as const;
 type Flavour = (typeof FLAVOURS)[number];
@@ -38,6 +39,8 @@ export default defineConfig(({ mode }): UserConfig => {
     base: './',
     // public/ holds the app's favicon and manifest, nothing an embedding page needs.
     publicDir: false,
+    // web-llm's model list as data (see scripts/web-llm-app-config.mjs).
+    plugins: [webLlmAppConfig()],
     // Workers minified in both flavours, so both refer to the same files.
     worker: { format: 'es', rolldownOptions: { output: { minify: true } } },
     build: {

@@ -1,12 +1,15 @@
 import { defineConfig } from 'vitest/config';
+import { webLlmAppConfig } from './scripts/web-llm-app-config.mjs';
 
 export default defineConfig({
   test: {
     projects: [
       {
+        plugins: [webLlmAppConfig()],
         test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
       },
       {
+        plugins: [webLlmAppConfig()],
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],

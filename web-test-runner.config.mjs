@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { commonJsPackages } from './test/support/commonjs-packages.mjs';
+import { webLlmAppConfigForTestRunner } from './scripts/web-llm-app-config.mjs';
 import { SPEECH_FIXTURE_DIR, twoSentencesWithPause } from './test/support/speech-fixtures.mjs';
 
 const executablePath = findBrowser();
@@ -57,6 +58,8 @@ export default {
   hostname: '127.0.0.1',
   rootDir: '.',
   plugins: [
+    // web-llm's model list as data, as the app gets it (scripts/web-llm-app-config.mjs).
+    webLlmAppConfigForTestRunner(),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
     // vad-web is CommonJS only; Vite converts it for the app, this does it for the tests.
     commonJsPackages([{ name: '@ricky0123/vad-web', folder: 'dist', skip: /bundle|worklet/ }]),

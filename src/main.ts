@@ -1,17 +1,58 @@
 /**
- * The app page's entry. Before any element exists it settles which engine runs models (the link's
- * `engine=`, else the saved choice, else what the device can do), restores models added by URL, and
- * takes a `model=<url>` from the link; then it defines the elements.
+ * The app page's entry. It defines the elements and paints the shell and the current view at once;
+ * behind them it settles which engine runs models (the link's `engine=`, else the saved choice, else
+ * what the device can do), restores models added by URL and takes a `model=<url>` from the link,
+ * and the view updates as each finishes. Elements that need the engine meanwhile wait for this
+ * choice (choosePageEngine), so none of them starts the wrong one.
+ *
+ * Everything imported here is what the page loads before its view appears, within a budget
+ * (scripts/first-view-budget.mjs): the model engines, the translator and speech load when used.
  */
-import { chooseEngine, parseEnginePreference } from './app/engine-choice.js';
-import { CustomModelError, type ProposedModel } from './engine/model-library.js';
-import { deviceReport, initPageEngine, setPageEngineOptions } from './engine/page-engine.js';
+import { chooseEngine, parseEnginePreference, type ParsedPreference } from './app/engine-choice.js';
 import { checkContext } from './app/parameters.js';
 import { restoreSavedCustomModels } from './app/saved-models.js';
+import { ApertoApp } from './elements/app/app.js';
+import { CustomModelError, type ModelLibrary, type ProposedModel } from './engine/model-library.js';
+import { choosePageEngine, deviceReport, setPageEngineOptions } from './engine/page-engine.js';
+import type { EngineKind } from './engine/store.js';
 import { registerServiceWorker } from './pwa/register.js';
 import { SettingsStore } from './storage/settings.js';
 
-async function start(): Promise<void> {
+interface LinkedModel {
+  linkedModel?: string;
+  proposedModel?: ProposedModel;
+  notice?: string;
+}
+
+/**
+ * A model URL in the link is only proposed: nothing is added, saved or handed to the engine until
+ * the person, shown where its weights and code come from, answers "Add this model". Anyone can
+ * publish a library on an allowed host, so a link alone must not plant code that runs on Load.
+ */
+function modelFromLink(params: URLSearchParams, library: ModelLibrary): LinkedModel {
+  const modelParam = params.get('model');
+  if (!modelParam) return {};
+  const known = library.entries().find((e) => e.id === modelParam);
+  if (known) return { linkedModel: known.id };
+  try {
+    const input = { url: modelParam, libraryUrl: params.get('model_lib') ?? undefined };
+    const entry = library.previewCustom(input);
+    // Added before (and confirmed then): pointed out like a catalog model, keeping its context window.
+    return library.entries().includes(entry) ? { linkedModel: entry.id } : { proposedModel: { input, entry } };
+  } catch (error) {
+    const why = error instanceof CustomModelError ? error.message : String(error);
+    return { notice: `The model in the link could not be added. ${why}` };
+  }
+}
+
+/** The engine for this page: the link's, else the one saved on this device, else what the device can run. */
+async function decideEngine(fromLink: ParsedPreference, settings: SettingsStore): Promise<{ kind: EngineKind; notice?: string }> {
+  const [report, saved] = await Promise.all([deviceReport(), settings.enginePreference()]);
+  const choice = chooseEngine(fromLink.preference ?? saved ?? 'auto', report.gpu);
+  return { kind: choice.kind, ...(choice.kind === 'cpu' && !fromLink.preference && !saved ? { notice: choice.reason } : {}) };
+}
+
+function start(): void {
   const params = new URL(location.href).searchParams;
   // `?kiosk` on the app opens the kiosk page with the same parameters.
   if (params.has('kiosk')) {
@@ -25,46 +66,35 @@ async function start(): Promise<void> {
   const context = checkContext(params.get('context'));
   if (context.problem) notices.push(context.problem);
   setPageEngineOptions({ contextSize: context.value });
-  const [report, saved] = await Promise.all([deviceReport(), settings.enginePreference()]);
-  const choice = chooseEngine(fromLink.preference ?? saved ?? 'auto', report.gpu);
-  const { library } = initPageEngine(choice.kind);
-  if (choice.kind === 'cpu' && !fromLink.preference && !saved) notices.push(choice.reason);
 
-  const droppedModels = await restoreSavedCustomModels(settings, library);
-  if (droppedModels) notices.push(droppedModels);
+  // Decided behind the view. The app's elements wait for it before they use an engine, and find the
+  // models added on earlier visits in it.
+  const decided = decideEngine(fromLink, settings);
+  const later: string[] = [];
+  let linked: LinkedModel = {};
+  const chosen = choosePageEngine(
+    decided.then(({ kind }) => kind),
+    async ({ library }) => {
+      const dropped = await restoreSavedCustomModels(settings, library).catch(() => undefined);
+      if (dropped) later.push(dropped);
+      linked = modelFromLink(params, library);
+      if (linked.notice) later.push(linked.notice);
+    },
+  );
 
-  // A model URL in the link is only proposed: nothing is added, saved or handed to the engine until
-  // the person, shown where its weights and code come from, answers "Add this model". Anyone can
-  // publish a library on an allowed host, so a link alone must not plant code that runs on Load.
-  let linkedModel: string | undefined;
-  let proposedModel: ProposedModel | undefined;
-  const modelParam = params.get('model');
-  if (modelParam) {
-    const known = library.entries().find((e) => e.id === modelParam);
-    if (known) linkedModel = known.id;
-    else {
-      try {
-        const input = { url: modelParam, libraryUrl: params.get('model_lib') ?? undefined };
-        const entry = library.previewCustom(input);
-        // Added before (and confirmed then): pointed out like a catalog model, keeping its context window.
-        if (library.entries().includes(entry)) linkedModel = entry.id;
-        else proposedModel = { input, entry };
-      } catch (error) {
-        const why = error instanceof CustomModelError ? error.message : String(error);
-        notices.push(`The model in the link could not be added. ${why}`);
-      }
-    }
-  }
-
-  await import('./elements/app/app.define.js');
+  // Defined here rather than by importing app.define.ts: only after the choice above is under way, so the
+  // app and its views, asking for the engine as they connect, wait for it.
+  customElements.get('aperto-app') || customElements.define('aperto-app', ApertoApp);
   const app = document.querySelector('aperto-app');
-  if (app) {
-    app.notices = notices;
-    app.linkedModel = linkedModel;
-    app.proposedModel = proposedModel;
-  }
+  if (!app) return;
+  app.notices = notices;
+  void Promise.all([decided, chosen]).then(([{ notice }]) => {
+    app.notices = [...notices, ...(notice ? [notice] : []), ...later];
+    app.linkedModel = linked.linkedModel;
+    app.proposedModel = linked.proposedModel;
+  });
 }
 
 // Keeps the app on this device for offline use; a new version is offered, never forced.
 registerServiceWorker();
-void start();
+start();

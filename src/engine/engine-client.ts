@@ -2,9 +2,10 @@
  * The page's one door to the model: a thin facade over web-llm's `WebWorkerMLCEngine` that turns
  * load progress, readiness and failures into store updates, and web-llm's string errors into our
  * error codes. The worker itself (workers/llm.worker.ts) is web-llm's own handler; there is no
- * second RPC layer.
+ * second RPC layer. web-llm's client code is fetched with the first load (see web-llm.ts), while the
+ * worker starts.
  */
-import { WebWorkerMLCEngine, type AppConfig, type ModelRecord } from '@mlc-ai/web-llm';
+import type { AppConfig, ModelRecord, WebWorkerMLCEngine } from '@mlc-ai/web-llm';
 import type { ChatEngine, ChatRequest, ChatStreamEvent } from './chat-engine.js';
 import { engineError, toEngineError, type EngineError } from './errors.js';
 import { deleteCachedModel, forgetModelProgram, modelBaseUrl } from './model-cache.js';
@@ -13,6 +14,7 @@ import { ReplyQueue } from './reply-queue.js';
 import { finiteUsage, notReadyError } from './reply-checks.js';
 import { DOWNLOAD_RETRY_DELAYS_MS, EtaEstimator, nextRetry, parseProgressReport, pause } from './progress.js';
 import type { EngineStore } from './store.js';
+import { loadWebLlm } from './web-llm.js';
 // Named Worker so Vite still sees `new Worker(new URL(…))` and bundles the script (see module-worker.ts).
 import { ModuleWorker as Worker } from './module-worker.js';
 
@@ -92,8 +94,8 @@ export class EngineClient implements ChatEngine {
     return this.appConfig.model_list.find((record) => record.model_id === modelId);
   }
 
-  /** The underlying web-llm engine, for chat completions once a model is ready. */
-  get mlc(): WebWorkerMLCEngine {
+  /** The underlying web-llm engine (its client code fetched on first use), for chat completions. */
+  webLlmEngine(): Promise<WebWorkerMLCEngine> {
     return this.ensureEngine();
   }
 
@@ -129,12 +131,13 @@ export class EngineClient implements ChatEngine {
       // finished in its cache, so a retry resumes from there.
       for (let tries = 0; ; tries++) {
         const eta = new EtaEstimator();
-        const engine = this.ensureEngine();
-        engine.setInitProgressCallback((report) => {
-          if (generation !== this.loadGeneration) return;
-          this.store.reportProgress(modelId, eta.update(parseProgressReport(report), performance.now()));
-        });
         try {
+          const engine = await Promise.race([this.ensureEngine(), pending.promise]);
+          if (generation !== this.loadGeneration) return false;
+          engine.setInitProgressCallback((report) => {
+            if (generation !== this.loadGeneration) return;
+            this.store.reportProgress(modelId, eta.update(parseProgressReport(report), performance.now()));
+          });
           const context = this.contextSize ? this.contextFor(modelId) : undefined;
           await Promise.race([engine.reload(modelId, context ? { context_window_size: context } : undefined), pending.promise]);
           if (generation !== this.loadGeneration) return false;
@@ -192,7 +195,8 @@ export class EngineClient implements ChatEngine {
     let stopResent = false;
     let ended: string | null | undefined;
     try {
-      const stream = await this.mlc.chat.completions.create({
+      const engine = await this.ensureEngine();
+      const stream = await engine.chat.completions.create({
         messages: request.messages,
         stream: true,
         stream_options: { include_usage: true },
@@ -326,14 +330,26 @@ export class EngineClient implements ChatEngine {
     this.discardWorker();
   }
 
-  private ensureEngine(): WebWorkerMLCEngine {
+  /**
+   * The worker and web-llm's client for it. The worker starts at once, so it fetches its own copy of
+   * web-llm while the page fetches the client code.
+   */
+  private async ensureEngine(): Promise<WebWorkerMLCEngine> {
     if (this.engine) return this.engine;
+    const worker = this.worker ?? this.startWorker();
+    const { WebWorkerMLCEngine } = await loadWebLlm();
+    // Dropped meanwhile (a cancel, a crash): whoever dropped it has said why.
+    if (this.worker !== worker) throw engineError('aborted');
+    this.engine ??= new WebWorkerMLCEngine(worker, { appConfig: this.appConfig });
+    return this.engine;
+  }
+
+  private startWorker(): Worker {
     const worker = this.createWorker();
     worker.addEventListener('error', (event) => this.onWorkerCrash(worker, event));
     this.worker = worker;
     this.workerGone = interruption();
-    this.engine = new WebWorkerMLCEngine(worker, { appConfig: this.appConfig });
-    return this.engine;
+    return worker;
   }
 
   private discardWorker(reason: EngineError = engineError('aborted')): void {

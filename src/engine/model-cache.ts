@@ -5,16 +5,11 @@
  * tokenizer in "webllm/model", mlc-chat-config.json in "webllm/config", the compiled model library
  * in "webllm/wasm". We read those caches directly to list sizes (web-llm has no API for that) and
  * use web-llm's own delete functions, then sweep leftovers of interrupted downloads that its
- * manifest-driven delete cannot see.
+ * manifest-driven delete cannot see. Listing needs no web-llm code; deleting fetches it (web-llm.ts).
  */
-import {
-  deleteChatConfigInCache,
-  deleteModelInCache,
-  deleteModelWasmInCache,
-  type AppConfig,
-  type ModelRecord,
-} from '@mlc-ai/web-llm';
+import type { AppConfig, ModelRecord } from '@mlc-ai/web-llm';
 import type { StoredModel } from './model-library.js';
+import { loadWebLlm } from './web-llm.js';
 
 export const WEBLLM_CACHES = ['webllm/model', 'webllm/config', 'webllm/wasm'] as const;
 
@@ -152,10 +147,13 @@ export async function deleteCachedModel(modelId: string, appConfig: AppConfig): 
   const record = appConfig.model_list.find((r) => r.model_id === modelId);
   if (!record) return;
   const baseUrl = modelBaseUrl(record);
+  // Without web-llm's code (offline, before the app was kept on this device) the sweep below still
+  // removes the weights and config.
+  const webLlm = await loadWebLlm().catch(() => undefined);
   // web-llm's delete reads the weights manifest from the cache; without it (an interrupted first
   // download) it throws, and the sweep below does the work instead.
-  await deleteModelInCache(modelId, appConfig).catch(() => undefined);
-  await deleteChatConfigInCache(modelId, appConfig).catch(() => undefined);
+  await webLlm?.deleteModelInCache(modelId, appConfig).catch(() => undefined);
+  await webLlm?.deleteChatConfigInCache(modelId, appConfig).catch(() => undefined);
   // Keep the library if another model with files on this device uses it (keys only: no sizes needed).
   const remaining = (await Promise.all(['webllm/model', 'webllm/config'].map(cacheEntries))).flat();
   for (const entry of remaining) if (entry.url.startsWith(baseUrl)) await entry.cache.delete(entry.request);
@@ -164,7 +162,7 @@ export async function deleteCachedModel(modelId: string, appConfig: AppConfig): 
     const otherBase = modelBaseUrl(r);
     return otherBase !== baseUrl && remaining.some((entry) => entry.url.startsWith(otherBase));
   });
-  if (!libraryStillUsed) await deleteModelWasmInCache(modelId, appConfig).catch(() => undefined);
+  if (!libraryStillUsed) await webLlm?.deleteModelWasmInCache(modelId, appConfig).catch(() => undefined);
 }
 
 /**
@@ -172,8 +170,9 @@ export async function deleteCachedModel(modelId: string, appConfig: AppConfig): 
  * cache without touching the network. Forget the library and config so a retry fetches them again.
  */
 export async function forgetModelProgram(modelId: string, appConfig: AppConfig): Promise<void> {
+  const webLlm = await loadWebLlm().catch(() => undefined);
   await Promise.all([
-    deleteModelWasmInCache(modelId, appConfig).catch(() => undefined),
-    deleteChatConfigInCache(modelId, appConfig).catch(() => undefined),
+    webLlm?.deleteModelWasmInCache(modelId, appConfig).catch(() => undefined),
+    webLlm?.deleteChatConfigInCache(modelId, appConfig).catch(() => undefined),
   ]);
 }

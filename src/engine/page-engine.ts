@@ -18,7 +18,10 @@ export interface PageEngine {
 }
 
 let shared: PageEngine | undefined;
+/** An `auto` choice by the device, started by an element's lease. */
 let choosing: Promise<PageEngine> | undefined;
+/** The page's own decision (choosePageEngine), which every lease waits for. */
+let deciding: Promise<PageEngine> | undefined;
 
 /** How the page's engine is set up, for every engine it creates (the app sets it from its link). */
 export interface PageEngineOptions {
@@ -55,6 +58,26 @@ export function initPageEngine(kind: EngineKind): PageEngine {
 }
 
 /**
+ * The page decides its engine while it paints (the app: the link's `engine=`, else the saved choice,
+ * else the device). Elements that ask for the engine meanwhile, whatever they prefer, get this one
+ * once it is decided and `prepare` has finished with it (the app restores models added on earlier
+ * visits): the page's own choice wins over any element's.
+ */
+export function choosePageEngine(kind: Promise<EngineKind>, prepare?: (page: PageEngine) => Promise<void>): Promise<PageEngine> {
+  const decided = kind.then(async (chosen) => {
+    const page = initPageEngine(chosen);
+    await prepare?.(page);
+    return page;
+  });
+  deciding = decided;
+  const done = () => {
+    if (deciding === decided) deciding = undefined;
+  };
+  void decided.then(done, done);
+  return decided;
+}
+
+/**
  * One engine per page: every element that needs the model asks for this one, so a page with a chat
  * and a model manager shares one worker and one model load. Defaults to the GPU engine when the page
  * did not choose.
@@ -88,13 +111,15 @@ let releaseTimer: ReturnType<typeof setTimeout> | undefined;
  * Take a hold on the page's one engine, creating it for `preference` if there is none yet (`auto`:
  * the GPU engine where WebGPU works, else the CPU engine). The first choice on a page wins: a second
  * element asking for another kind shares the existing engine rather than loading a second model.
+ * While the page decides (choosePageEngine), the lease waits for that engine.
  */
 export function leasePageEngine(preference: EnginePreference = 'auto'): EngineLease {
   holders++;
   clearTimeout(releaseTimer);
   let released = false;
-  const immediate = shared ?? (preference === 'auto' ? undefined : initPageEngine(preference));
-  const ready = immediate ? Promise.resolve(immediate) : chooseForDevice();
+  // While the page is deciding, every element waits for its decision.
+  const immediate = deciding ? undefined : (shared ?? (preference === 'auto' ? undefined : initPageEngine(preference)));
+  const ready = immediate ? Promise.resolve(immediate) : (deciding ?? chooseForDevice());
   let current = immediate;
   void ready.then((engine) => (current = engine));
   return {

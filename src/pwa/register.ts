@@ -14,8 +14,19 @@
 import { registerSW } from 'virtual:pwa-register';
 import { appUpdates } from './app-updates.js';
 
+/**
+ * Once the page has loaded and shown its first view: Workbox would wait for the load anyway, and
+ * its helper (workbox-window) and the service worker's downloads then never compete with what the
+ * first view needs (scripts/first-view-budget.mjs).
+ */
 export function registerServiceWorker(): void {
   if (!('serviceWorker' in navigator)) return;
+  const afterFirstView = () => requestAnimationFrame(() => setTimeout(register));
+  if (document.readyState === 'complete') afterFirstView();
+  else window.addEventListener('load', afterFirstView, { once: true });
+}
+
+function register(): void {
   const activate = registerSW({
     onOfflineReady: () => appUpdates.markOfflineReady(),
     onNeedRefresh: () => appUpdates.offerUpdate(),

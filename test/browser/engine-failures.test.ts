@@ -48,11 +48,11 @@ describe('the GPU engine after its device was lost', () => {
    * The page believes the model is loaded (as after a load); the worker is web-llm's real handler
    * whose engine has unloaded it, which is what web-llm's device.lost handler does.
    */
-  function engineAfterDeviceLoss(): void {
+  async function engineAfterDeviceLoss(): Promise<void> {
     store = new EngineStore();
     const workerUrl = new URL(`../support/model-gone.worker.ts?model=${encodeURIComponent(MODEL)}`, import.meta.url);
     client = new EngineClient({ store, appConfig, createWorker: () => new ModuleWorker(workerUrl, { type: 'module' }) });
-    (client.mlc as unknown as { modelId: string[] }).modelId = [MODEL];
+    ((await client.webLlmEngine()) as unknown as { modelId: string[] }).modelId = [MODEL];
     store.startLoading(MODEL);
     store.markReady(MODEL);
   }
@@ -60,7 +60,7 @@ describe('the GPU engine after its device was lost', () => {
   afterEach(() => client.dispose());
 
   it('fails the liveness check with "device lost" although the worker still answers', async () => {
-    engineAfterDeviceLoss();
+    await engineAfterDeviceLoss();
 
     const problem = await client.checkModel(5000);
 
@@ -69,7 +69,7 @@ describe('the GPU engine after its device was lost', () => {
   });
 
   it('turns a reply that meets web-llm\'s "Model not loaded" into a lost device in the store, so recovery can reload', async () => {
-    engineAfterDeviceLoss();
+    await engineAfterDeviceLoss();
 
     let thrown: unknown;
     try {

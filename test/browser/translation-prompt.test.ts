@@ -51,7 +51,7 @@ describe('a translation request on the GPU engine (web-llm)', () => {
     client = new EngineClient({ store, appConfig: { model_list: hubModelRecords(new URL('/hub/', location.href).href) }, createWorker: () => new ModuleWorker(worker, { type: 'module' }) });
     const sent: ChatCompletionRequest[] = [];
     // What the app sends, caught before the worker (no model library loads here).
-    (client.mlc as unknown as { chatCompletion: (request: ChatCompletionRequest) => Promise<AsyncIterable<unknown>> }).chatCompletion = async (request) => {
+    ((await client.webLlmEngine()) as unknown as { chatCompletion: (request: ChatCompletionRequest) => Promise<AsyncIterable<unknown>> }).chatCompletion = async (request) => {
       sent.push(structuredClone({ ...request }));
       return (async function* () {
         yield { choices: [{ delta: { content: 'Quelle est la capitale de la France ?' }, finish_reason: 'stop' }] };

@@ -1,5 +1,7 @@
 import { prebuiltAppConfig, type ModelRecord } from '@mlc-ai/web-llm';
+import { prebuiltAppConfig as pagesCopy } from 'virtual:aperto/web-llm-app-config';
 import { describe, expect, it } from 'vitest';
+import { appConfigFor, catalog as pagesCatalog } from '../../src/engine/app-config.js';
 import {
   buildCatalog,
   fitCatalog,
@@ -73,6 +75,24 @@ function entry(id: string): CatalogEntry {
   if (!found) throw new Error(`the catalog has no entry ${id}`);
   return found;
 }
+
+describe('the page’s copy of web-llm’s model list (virtual:aperto/web-llm-app-config)', () => {
+  it('equals the installed web-llm’s prebuiltAppConfig, field for field', () => {
+    expect(pagesCopy).toStrictEqual(prebuiltAppConfig);
+  });
+
+  it('gives the page the same catalog as web-llm’s own records do', () => {
+    expect(pagesCatalog).toStrictEqual(catalog);
+    expect(pagesCatalog.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('hands the engine web-llm’s own settings with the records of the chosen entries', () => {
+    const config = appConfigFor(pagesCatalog);
+
+    expect({ ...config, model_list: [] }).toStrictEqual({ ...prebuiltAppConfig, model_list: [] });
+    expect(config.model_list).toStrictEqual(pagesCatalog.map((entry) => prebuiltAppConfig.model_list.find((r) => r.model_id === entry.id)));
+  });
+});
 
 describe('buildCatalog with web-llm’s prebuilt model list', () => {
   it('offers at least ten models', () => {

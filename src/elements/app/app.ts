@@ -2,7 +2,7 @@ import { Task } from '@lit/task';
 import { LitElement, html, nothing } from 'lit';
 import { VIEWS, VIEW_LABELS, hrefFor, parseRoute, type Route, type View } from '../../app/routes.js';
 import type { ProposedModel } from '../../engine/model-library.js';
-import { deviceReport, leasePageEngine, pageEngine, type EngineLease } from '../../engine/page-engine.js';
+import { deviceReport, leasePageEngine, type EngineLease, type PageEngine } from '../../engine/page-engine.js';
 import { ApertoModelDecisionEvent } from '../../events/model-decision.js';
 import { SettingsStore } from '../../storage/settings.js';
 import { keepCustomModel, NOT_SAVED_NOTE } from '../shared/keep-custom-model.js';
@@ -15,8 +15,20 @@ import '../model-proposal/model-proposal.define.js';
 import '../network-indicator/network-indicator.define.js';
 import '../no-webgpu/no-webgpu.define.js';
 import '../status-strip/status-strip.define.js';
-import '../translate/translate.define.js';
 import '../update-prompt/update-prompt.define.js';
+
+/**
+ * The translator (its pipeline, speech and audio code) is fetched when its view is first opened:
+ * the page's first view stays small (scripts/first-view-budget.mjs).
+ */
+let translateView: Promise<unknown> | undefined;
+function loadTranslateView(): Promise<unknown> {
+  translateView ??= import('../translate/translate.define.js').catch((error: unknown) => {
+    translateView = undefined;
+    throw error;
+  });
+  return translateView;
+}
 
 /**
  * @summary The Aperto app shell: navigation between Chat, Translate, Models and Device, the engine
@@ -43,7 +55,8 @@ export class ApertoApp extends LitElement {
    */
   declare proposedModel?: ProposedModel;
   private readonly settings = new SettingsStore();
-  private readonly engine = pageEngine();
+  /** The page's engine, once the page has chosen it (the view is on screen before that). */
+  private engine?: PageEngine;
   private readonly device = new Task(this, { task: () => deviceReport(), args: () => [] });
 
   constructor() {
@@ -57,16 +70,34 @@ export class ApertoApp extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('hashchange', this.onHashChange);
-    // The app holds the engine for the whole visit: views come and go, the loaded model stays.
-    this.lease = leasePageEngine(this.engine.store.engine);
+    // The app holds the engine for the whole visit: views come and go, the loaded model stays. On the
+    // app page it is the one the page chooses (main.ts); an app mounted on its own starts the GPU engine.
+    const lease = (this.lease = leasePageEngine('webgpu'));
+    if (lease.current) this.adopt(lease.current);
+    else void lease.ready.then((engine) => this.lease === lease && this.adopt(engine));
+  }
+
+  private adopt(engine: PageEngine): void {
+    this.engine = engine;
     // Watch the worker; the status strip offers "Reload model" when it is lost.
-    this.engine.recovery.start();
+    engine.recovery.start();
+    this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('hashchange', this.onHashChange);
     this.lease?.release();
+    this.lease = undefined;
+  }
+
+  override willUpdate(): void {
+    if (this.route.view === 'translate') {
+      loadTranslateView().catch(() => {
+        const notice = 'The translator could not be loaded. Check the connection and reload the page.';
+        if (!this.notices.includes(notice)) this.notices = [...this.notices, notice];
+      });
+    }
   }
 
   private readonly onHashChange = () => {
@@ -77,7 +108,8 @@ export class ApertoApp extends LitElement {
   private readonly onProposalDecision = async (event: ApertoModelDecisionEvent): Promise<void> => {
     event.stopPropagation();
     const proposed = this.proposedModel;
-    if (!proposed) return;
+    const engine = this.engine;
+    if (!proposed || !engine) return;
     this.proposedModel = undefined;
     if (!event.add) {
       this.notices = [...this.notices, `${proposed.entry.name} was not added. Nothing was downloaded or saved.`];
@@ -85,7 +117,7 @@ export class ApertoApp extends LitElement {
     }
     let kept;
     try {
-      kept = keepCustomModel(this.engine.library, this.settings, proposed.input);
+      kept = keepCustomModel(engine.library, this.settings, proposed.input);
     } catch (error) {
       this.notices = [...this.notices, `The model in the link could not be added. ${error instanceof Error ? error.message : String(error)}`];
       return;
@@ -131,27 +163,31 @@ export class ApertoApp extends LitElement {
     `;
   }
 
+  /**
+   * The view at once, without waiting for the device probe or the engine choice: the chat and the
+   * translator show their composer straight away and wait for the engine themselves. Models needs
+   * the chosen engine's catalog, so it says what it waits for meanwhile.
+   */
   private renderView(view: View) {
     if (view === 'device') return html`<aperto-device-panel></aperto-device-panel>`;
-    return this.device.render({
-      pending: () => html`<p role="status">Checking what this device can run…</p>`,
-      error: () => this.renderEngineView(view),
-      complete: (report) =>
-        report.gpu.available || this.engine.store.engine === 'cpu'
-          ? this.renderEngineView(view)
-          : html`<aperto-no-webgpu reason=${report.gpu.reason} detail=${report.gpu.detail ?? nothing}></aperto-no-webgpu>
-              ${view === 'chat' ? html`<aperto-chat></aperto-chat>` : nothing}`,
-    });
-  }
-
-  private renderEngineView(view: View) {
+    const report = this.device.value;
+    const engine = this.engine;
+    // The GPU engine asked for (link or setting) on a browser without WebGPU: the chat stays (one
+    // template, so what was typed is kept), the other views explain.
+    const noWebGpu =
+      report && engine && !report.gpu.available && engine.store.engine !== 'cpu'
+        ? html`<aperto-no-webgpu reason=${report.gpu.reason} detail=${report.gpu.detail ?? nothing}></aperto-no-webgpu>`
+        : undefined;
     switch (view) {
-      case 'models':
-        return html`<aperto-model-manager .highlight=${this.linkedModel}></aperto-model-manager>`;
       case 'chat':
-        return html`<aperto-chat></aperto-chat>`;
+        return html`${noWebGpu ?? nothing}<aperto-chat></aperto-chat>`;
+      case 'models':
+        if (noWebGpu) return noWebGpu;
+        return engine
+          ? html`<aperto-model-manager .highlight=${this.linkedModel}></aperto-model-manager>`
+          : html`<p role="status">Checking what this device can run…</p>`;
       case 'translate':
-        return html`<aperto-translate></aperto-translate>`;
+        return noWebGpu ?? html`<aperto-translate></aperto-translate>`;
       default:
         return nothing;
     }

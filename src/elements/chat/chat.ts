@@ -5,7 +5,7 @@ import { ChatSession, supportsThinkingSwitch, type ChatDeltaEvent } from '../../
 import { toExportJson, toMarkdown } from '../../chat/conversation.js';
 import type { ChatEngine } from '../../engine/chat-engine.js';
 import { checkNumber, checkText } from '../../app/parameters.js';
-import type { ConversationSettings } from '../../chat/conversation.js';
+import type { Conversation, ConversationSettings } from '../../chat/conversation.js';
 import { ApertoMessageEvent } from '../../events/message.js';
 import { ApertoConversationRequestEvent } from '../../events/conversation-request.js';
 import { ConversationStore } from '../../storage/conversations.js';
@@ -372,44 +372,51 @@ export class ApertoChat extends LitElement {
     </section>`;
   }
 
+  private renderHeader(conversation: Conversation) {
+    return html`<header>
+      <h2 title=${conversation.title}>${conversation.title}</h2>
+      <button aria-expanded=${this.showSettings ? 'true' : 'false'} @click=${() => (this.showSettings = !this.showSettings)}>
+        Settings
+      </button>
+      <button @click=${() => this.download(toMarkdown(conversation), 'text/markdown', 'md')}>Export Markdown</button>
+      <button @click=${() => this.download(toExportJson(conversation), 'application/json', 'json')}>Export JSON</button>
+      <button @click=${() => this.fileRef.value?.click()}>Import JSON</button>
+      <input
+        type="file"
+        accept="application/json,.json"
+        hidden
+        aria-label="Conversation file to import"
+        ${ref(this.fileRef)}
+        @change=${this.importFile}
+      />
+    </header>`;
+  }
+
+  /**
+   * One template with or without a session, so the composer is there at once, before the page has
+   * chosen its engine, and stays the same element (focus and what was typed) when the session starts.
+   */
   override render() {
     const session = this.session;
-    if (!session) return this.pageEngine.renderLoadState();
-    const { conversation } = session;
-    const busy = session.busy;
-    const messages = conversation.messages;
+    const conversation = session?.conversation;
+    const busy = session?.busy ?? false;
+    const messages = conversation?.messages ?? [];
     const lastId = messages[messages.length - 1]?.id;
     return html`<div class="layout">
-      ${this.noHistory
+      ${this.noHistory || !session || !conversation
         ? nothing
         : html`<aperto-chat-history
             .conversations=${session.conversations}
             current-id=${conversation.id}
           ></aperto-chat-history>`}
       <div class="main">
-        <header>
-          <h2 title=${conversation.title}>${conversation.title}</h2>
-          <button aria-expanded=${this.showSettings ? 'true' : 'false'} @click=${() => (this.showSettings = !this.showSettings)}>
-            Settings
-          </button>
-          <button @click=${() => this.download(toMarkdown(conversation), 'text/markdown', 'md')}>Export Markdown</button>
-          <button @click=${() => this.download(toExportJson(conversation), 'application/json', 'json')}>Export JSON</button>
-          <button @click=${() => this.fileRef.value?.click()}>Import JSON</button>
-          <input
-            type="file"
-            accept="application/json,.json"
-            hidden
-            aria-label="Conversation file to import"
-            ${ref(this.fileRef)}
-            @change=${this.importFile}
-          />
-        </header>
+        ${conversation ? this.renderHeader(conversation) : nothing}
         <div>
-          ${session.notice ? html`<p class="notice" role="status">${session.notice}</p>` : nothing}
-          ${this.renderSystemPromptOffer(session)}
+          ${session?.notice ? html`<p class="notice" role="status">${session.notice}</p>` : nothing}
+          ${session ? this.renderSystemPromptOffer(session) : nothing}
           ${this.pageEngine.problems.map((p) => html`<p class="notice" role="alert">${p}</p>`)}
           ${this.ready ? nothing : this.pageEngine.renderNotReady(this.engine?.store, 'to start chatting')}
-          ${this.showSettings
+          ${this.showSettings && conversation
             ? html`<div class="settings">
                 <aperto-chat-settings
                   .settings=${conversation.settings}
@@ -454,7 +461,7 @@ export class ApertoChat extends LitElement {
             @keydown=${this.onKeydown}
           ></textarea>
           <button class="primary" type="submit" ?disabled=${busy || !this.ready || !this.draft.trim()}>Send</button>
-          <button type="button" ?disabled=${!busy} @click=${() => session.stop()}>Stop</button>
+          <button type="button" ?disabled=${!busy} @click=${() => session?.stop()}>Stop</button>
         </form>
         <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
       </div>

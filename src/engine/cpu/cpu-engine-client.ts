@@ -5,16 +5,9 @@
  *
  * wllama already runs llama.cpp in its own Web Worker (and its threads in more workers), so there is
  * no worker of ours here. Model files are downloaded by wllama into the Origin Private File System
- * and read from there on later loads.
+ * and read from there on later loads. wllama's own code is fetched with the first load (load-wllama.ts).
  */
-import {
-  CacheManager,
-  LogLevel,
-  ModelManager,
-  Wllama,
-  type ChatCompletionChunk,
-  type ResultTimings,
-} from '@wllama/wllama/esm/index.js';
+import type { ChatCompletionChunk, ResultTimings, Wllama } from '@wllama/wllama/esm/index.js';
 import type { ChatEngine, ChatRequest, ChatStreamEvent, ChatUsage } from '../chat-engine.js';
 import { engineError, type EngineError } from '../errors.js';
 import { answerWithin } from '../model-library.js';
@@ -23,6 +16,7 @@ import { ReplyQueue } from '../reply-queue.js';
 import { DOWNLOAD_RETRY_DELAYS_MS, EtaEstimator, nextRetry, pause, type LoadProgress } from '../progress.js';
 import type { EngineStore } from '../store.js';
 import { explainCpuError, noMemory64Error, type CpuStage } from './cpu-errors.js';
+import { loadWllama, type WllamaModule } from './load-wllama.js';
 import { defaultThreadCount, supportsWasmMemory64, wllamaAssets } from './wllama-assets.js';
 
 /** How long a reply may take to stop once asked before its worker counts as gone. */
@@ -170,7 +164,9 @@ export class CpuEngineClient implements ChatEngine {
     try {
       if (!supportsWasmMemory64()) throw noMemory64Error();
       await Promise.race([storageWork, attempt.cancelled]);
-      const wllama = (this.wllama = this.createWllama());
+      const { LogLevel, Wllama } = await Promise.race([loadWllama(), attempt.cancelled]);
+      if (!stillCurrent()) return false;
+      const wllama = (this.wllama = this.createWllama(Wllama));
       const fetching = this.fetchModel(wllama, model, attempt);
       storageWork = fetching.catch(() => undefined);
       const blobs = await Promise.race([fetching, attempt.cancelled]);
@@ -387,7 +383,7 @@ export class CpuEngineClient implements ChatEngine {
     }
   }
 
-  private createWllama(): Wllama {
+  private createWllama(Wllama: WllamaModule['Wllama']): Wllama {
     this.nativeLogLines.clear();
     const wllama = new Wllama(wllamaAssets, { suppressNativeLog: false, logger: this.nativeLogLines.logger });
     // wllama falls back to a "compat" build from a CDN on browsers without JSPI; never fetch code
@@ -542,6 +538,7 @@ async function checkSha256(blob: Blob, expected: string, url: string): Promise<v
 /** Delete a model's file (and its shards) from wllama's storage on this device. */
 export async function forgetModelFile(url: string): Promise<void> {
   try {
+    const { CacheManager, ModelManager } = await loadWllama();
     const cache = new CacheManager();
     for (const shard of ModelManager.parseModelUrl(url)) await cache.delete(shard);
   } catch {

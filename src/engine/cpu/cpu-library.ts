@@ -1,5 +1,4 @@
 /** The CPU side: GGUF models for llama.cpp (wllama), the curated list plus models added by URL. */
-import { CacheManager } from '@wllama/wllama/esm/index.js';
 import type { CatalogEntry, Fit } from '../catalog.js';
 import type { ChatRequest } from '../chat-engine.js';
 import type { DeviceReport } from '../device.js';
@@ -16,6 +15,7 @@ import {
   type StoredModel,
 } from '../model-library.js';
 import { cpuCatalog } from './cpu-catalog.js';
+import { loadWllama } from './load-wllama.js';
 import { CpuEngineClient, forgetModelFileSoon } from './cpu-engine-client.js';
 import { supportsWasmMemory64 } from './wllama-assets.js';
 
@@ -119,6 +119,7 @@ export class CpuModelLibrary implements ModelLibrary {
   async listStored(): Promise<StoredModel[]> {
     let files;
     try {
+      const { CacheManager } = await loadWllama();
       files = await new CacheManager().list();
     } catch {
       return [];

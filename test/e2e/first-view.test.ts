@@ -1,0 +1,108 @@
+/**
+ * "First visit in one second": the JavaScript the app page loads before its view appears stays
+ * within its budget (scripts/first-view-budget.mjs), holds none of the model and speech libraries,
+ * and the view does not wait for the device probe.
+ */
+import type { Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { FIRST_VIEW_BUDGET_BYTES, measureFirstView } from '../../scripts/first-view-budget.mjs';
+import { launchChromium, recordPageErrors, until, visibleText, waitForElement } from './browser.js';
+
+const appUrl = inject('appUrl');
+const outDir = inject('appOutDir');
+
+/** Text found only in each library's own code (one of its error messages, one of its functions). */
+const LIBRARY_MARKERS = {
+  'web-llm': 'WebGPU is not supported in your current environment',
+  wllama: 'wllama_start',
+  'onnxruntime-web (voice detection, Whisper)': 'InferenceSession',
+};
+
+function librariesIn(code: string): string[] {
+  return Object.entries(LIBRARY_MARKERS).flatMap(([library, marker]) => (code.includes(marker) ? [library] : []));
+}
+
+describe('the first view of the built app', () => {
+  it(`is at most ${FIRST_VIEW_BUDGET_BYTES / 1000} kB of JavaScript (gzip), as the build's budget check counts it`, async () => {
+    const firstView = await measureFirstView(outDir);
+
+    expect(firstView.files.length).toBeGreaterThan(0);
+    expect(firstView.gzipBytes).toBeLessThanOrEqual(FIRST_VIEW_BUDGET_BYTES);
+  });
+
+  it('holds neither web-llm nor wllama nor onnxruntime: they load when a model or speech is used', async () => {
+    const firstView = await measureFirstView(outDir);
+
+    const found = [...firstView.code].flatMap(([file, code]) => librariesIn(code).map((library) => `${library} in ${file}`));
+    expect(found).toEqual([]);
+  });
+
+  it('has web-llm only where it runs models: its worker, and the page’s client loaded on use', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const assets = (await readdir(`${outDir}/assets`)).filter((file) => file.endsWith('.js'));
+    const withWebLlm = [];
+    for (const file of assets) if ((await readFile(`${outDir}/assets/${file}`, 'utf8')).includes(LIBRARY_MARKERS['web-llm'])) withWebLlm.push(file);
+
+    expect(withWebLlm.sort()).toEqual([expect.stringMatching(/^llm\.worker-.*\.js$/), expect.stringMatching(/^web-llm-.*\.js$/)]);
+  });
+});
+
+describe('the chat opening in Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium({ webgpu: true });
+  });
+  afterAll(() => browser?.close());
+
+  it('shows the message box while the device probe is still running, having loaded only the first view’s scripts', async () => {
+    const page = await browser.newPage();
+    const errors = recordPageErrors(page);
+    await page.evaluateOnNewDocument(() => {
+      const probe = window as unknown as { releaseProbe: () => void; scriptsBeforeView?: string[] };
+      // The GPU adapter and the storage estimate answer only when the test says so: the view must not wait for them.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      probe.releaseProbe = release;
+      const gpu = navigator.gpu;
+      if (gpu) {
+        const requestAdapter = gpu.requestAdapter.bind(gpu);
+        gpu.requestAdapter = (options) => held.then(() => requestAdapter(options));
+      }
+      const estimate = navigator.storage.estimate.bind(navigator.storage);
+      navigator.storage.estimate = () => held.then(() => estimate());
+      // On the first frame that has the message box: the scripts loaded so far.
+      const messageBox = () =>
+        document.querySelector('aperto-app')?.shadowRoot?.querySelector('aperto-chat')?.shadowRoot?.querySelector('textarea[aria-label="Message"]');
+      const watch = () => {
+        if (!messageBox()) return void requestAnimationFrame(watch);
+        probe.scriptsBeforeView = performance
+          .getEntriesByType('resource')
+          .map((entry) => new URL(entry.name))
+          .filter((url) => url.origin === location.origin && url.pathname.endsWith('.js'))
+          .map((url) => url.pathname);
+      };
+      requestAnimationFrame(watch);
+    });
+
+    await page.goto(`${appUrl}#/chat`);
+    await waitForElement(page, 'textarea[aria-label="Message"]', 10_000);
+    const beforeView = await until(
+      () => page.evaluate(() => (window as unknown as { scriptsBeforeView?: string[] }).scriptsBeforeView),
+      (scripts) => scripts !== undefined,
+      'the message box’s first frame',
+      10_000,
+    );
+
+    const firstView = await measureFirstView(outDir);
+    const base = new URL(appUrl).pathname;
+    expect(beforeView!.length).toBeGreaterThan(0);
+    expect(beforeView!.map((path) => path.slice(base.length)).filter((file) => !firstView.code.has(file))).toEqual([]);
+    expect(await visibleText(page)).toContain('Starting the model engine…');
+
+    // Behind the view, the probe ends and the engine is chosen: the chat says what to do next.
+    await page.evaluate(() => (window as unknown as { releaseProbe: () => void }).releaseProbe());
+    await until(() => visibleText(page), (text) => text.includes('No model is loaded yet.'), 'the chat to know its engine', 30_000);
+    expect(await page.$eval('pierce/[aria-label="Engine status"]', (el) => el.textContent!.replace(/\s+/g, ' '))).toContain('GPU · WebGPU (web-llm)');
+    expect(errors).toEqual([]);
+  });
+});
