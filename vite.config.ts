@@ -4,6 +4,8 @@ import { assetFileNames, assetsInlineLimit } from './vite.shared.ts';
 import { securityHeaders, sourceList } from './src/security/policy.ts';
 import { cspMetaTag, offlineApp } from './vite.pwa.ts';
 import { kioskSiteSettings } from './vite.kiosk.ts';
+import { remoteServers, remoteServerSettings } from './vite.remote.ts';
+import { serverOrigins } from './src/engine/remote/site-servers.ts';
 import { webLlmAppConfig } from './scripts/web-llm-app-config.mjs';
 import { firstViewBudget } from './scripts/first-view-budget.mjs';
 
@@ -13,10 +15,13 @@ import { firstViewBudget } from './scripts/first-view-budget.mjs';
  * APERTO_MODEL_HOSTS adds model hosts to connect-src, APERTO_FRAME_ANCESTORS says who may frame
  * the app (both space-separated sources); APERTO_CSP_META=1 also writes the policy into the pages.
  * APERTO_KIOSK_MODEL and APERTO_KIOSK_PIN are the kiosk owner's settings, written to kiosk.json
- * (vite.kiosk.ts): a link can set neither.
+ * (vite.kiosk.ts): a link can set neither. APERTO_REMOTE_SERVERS names the OpenAI-compatible servers
+ * the remote engine may use: their origins join connect-src, and remote-servers.json lists them
+ * (vite.remote.ts); no link can add one.
  */
+const servers = remoteServers();
 const policy = {
-  connectSrc: sourceList(process.env.APERTO_MODEL_HOSTS),
+  connectSrc: [...sourceList(process.env.APERTO_MODEL_HOSTS), ...serverOrigins(servers)],
   ...(process.env.APERTO_FRAME_ANCESTORS ? { frameAncestors: sourceList(process.env.APERTO_FRAME_ANCESTORS) } : {}),
 };
 const headers = securityHeaders(policy);
@@ -45,6 +50,7 @@ export default defineConfig({
     offlineApp(),
     ...(process.env.APERTO_CSP_META ? [cspMetaTag(policy)] : []),
     ...kioskSiteSettings(),
+    ...remoteServerSettings(servers),
     // The build fails when the app page's first-view JavaScript is over its budget (120 kB gzip).
     firstViewBudget(),
   ],

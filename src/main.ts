@@ -13,7 +13,9 @@ import { checkContext } from './app/parameters.js';
 import { restoreSavedCustomModels } from './app/saved-models.js';
 import { ApertoApp } from './elements/app/app.js';
 import { CustomModelError, type ModelLibrary, type ProposedModel } from './engine/model-library.js';
-import { choosePageEngine, deviceReport, setPageEngineOptions } from './engine/page-engine.js';
+import { choosePageEngine, deviceReport, setPageEngineOptions, type PageEngineOptions } from './engine/page-engine.js';
+import { RemoteModelLibrary } from './engine/remote/remote-library.js';
+import { readSiteServers, serverOrigins } from './engine/remote/site-servers.js';
 import type { EngineKind } from './engine/store.js';
 import { registerServiceWorker } from './pwa/register.js';
 import { SettingsStore } from './storage/settings.js';
@@ -45,12 +47,33 @@ function modelFromLink(params: URLSearchParams, library: ModelLibrary): LinkedMo
   }
 }
 
-/** The engine for this page: the link's, else the one saved on this device, else what the device can run. */
-async function decideEngine(fromLink: ParsedPreference, settings: SettingsStore): Promise<{ kind: EngineKind; notice?: string }> {
+/**
+ * The engine for this page: the link's, else the one saved on this device, else what the device can
+ * run. The remote engine only where the site lists servers (never chosen for the person, and a link
+ * can ask for it but not name a server): the one saved here if the site still lists it, else its first.
+ */
+async function decideEngine(
+  fromLink: ParsedPreference,
+  settings: SettingsStore,
+  options: PageEngineOptions,
+): Promise<{ kind: EngineKind; notice?: string }> {
   const [report, saved] = await Promise.all([deviceReport(), settings.enginePreference()]);
-  const choice = chooseEngine(fromLink.preference ?? saved ?? 'auto', report.gpu);
+  const preference = fromLink.preference ?? saved ?? 'auto';
+  if (preference === 'remote') {
+    const [servers, remembered] = await Promise.all([readSiteServers(), settings.remoteServer()]);
+    if (servers.length) {
+      const server = remembered && servers.includes(remembered.baseUrl) ? remembered : { baseUrl: servers[0] };
+      setPageEngineOptions({ ...options, remote: { server, allowedOrigins: serverOrigins(servers) } });
+      return { kind: 'remote' };
+    }
+    const fallback = chooseEngine('auto', report.gpu);
+    return { kind: fallback.kind, notice: `${NO_SITE_SERVER} ${fallback.reason}` };
+  }
+  const choice = chooseEngine(preference, report.gpu);
   return { kind: choice.kind, ...(choice.kind === 'cpu' && !fromLink.preference && !saved ? { notice: choice.reason } : {}) };
 }
+
+const NO_SITE_SERVER = 'The remote engine was asked for, but this site has no remote server set up (its owner lists them in APERTO_REMOTE_SERVERS).';
 
 function start(): void {
   const params = new URL(location.href).searchParams;
@@ -65,16 +88,19 @@ function start(): void {
   if (fromLink.error) notices.push(fromLink.error);
   const context = checkContext(params.get('context'));
   if (context.problem) notices.push(context.problem);
-  setPageEngineOptions({ contextSize: context.value });
+  const options: PageEngineOptions = { contextSize: context.value };
+  setPageEngineOptions(options);
 
   // Decided behind the view. The app's elements wait for it before they use an engine, and find the
   // models added on earlier visits in it.
-  const decided = decideEngine(fromLink, settings);
+  const decided = decideEngine(fromLink, settings, options);
   const later: string[] = [];
   let linked: LinkedModel = {};
   const chosen = choosePageEngine(
     decided.then(({ kind }) => kind),
     async ({ library }) => {
+      // A remote server's models are the ones it lists now (a server that does not answer says why in Models).
+      if (library instanceof RemoteModelLibrary) await library.refresh(AbortSignal.timeout(10_000));
       const dropped = await restoreSavedCustomModels(settings, library).catch(() => undefined);
       if (dropped) later.push(dropped);
       linked = modelFromLink(params, library);

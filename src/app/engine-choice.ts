@@ -4,7 +4,8 @@ import type { EngineKind } from '../engine/store.js';
 import { hardLimitProblem } from '../engine/webgpu-limits.js';
 
 export type EnginePreference = 'auto' | EngineKind;
-export const ENGINE_PREFERENCES: readonly EnginePreference[] = ['auto', 'webgpu', 'cpu'];
+/** `remote` is never chosen for the person: only when they (or the site owner, or a link they follow) ask for it. */
+export const ENGINE_PREFERENCES: readonly EnginePreference[] = ['auto', 'webgpu', 'cpu', 'remote'];
 
 export interface ParsedPreference {
   preference?: EnginePreference;
@@ -17,7 +18,7 @@ export function parseEnginePreference(value: string | null): ParsedPreference {
   const normal = value.trim().toLowerCase();
   if ((ENGINE_PREFERENCES as readonly string[]).includes(normal)) return { preference: normal as EnginePreference };
   return {
-    error: `The link asks for engine “${value.slice(0, 40)}”, which does not exist. Allowed: auto, webgpu, cpu. Using auto.`,
+    error: `The link asks for engine “${value.slice(0, 40)}”, which does not exist. Allowed: ${ENGINE_PREFERENCES.join(', ')}. Using auto.`,
   };
 }
 
@@ -36,6 +37,7 @@ export function chooseEngine(preference: EnginePreference, gpu: GpuCapabilities 
       : { kind: 'webgpu', reason: 'GPU engine, as chosen.' };
   }
   if (preference === 'cpu') return { kind: 'cpu', reason: 'CPU engine, as chosen.' };
+  if (preference === 'remote') return { kind: 'remote', reason: 'Remote server, as chosen: what you type is sent to it.' };
   if (!gpu.available) {
     return { kind: 'cpu', reason: 'CPU engine: WebGPU is not usable in this browser, so models run on the processor (slower).' };
   }

@@ -21,6 +21,8 @@ export type EngineErrorCode =
   | 'out-of-memory'
   | 'context-window'
   | 'aborted'
+  /** The remote engine's server: its message names the server and what went wrong (remote/remote-errors.ts). */
+  | 'remote'
   | 'unknown';
 
 export interface EngineError {
@@ -77,6 +79,10 @@ const MESSAGES: Record<EngineErrorCode, Omit<EngineError, 'code' | 'detail'>> = 
   'out-of-memory': {
     message: 'The model needs more memory than this browser tab can get.',
     hint: 'Close other tabs, or choose a smaller model or a shorter context.',
+  },
+  remote: {
+    message: 'The remote server could not answer.',
+    hint: 'Check that it is running and reachable, then try again.',
   },
   'context-window': {
     message: 'The conversation is longer than this model can read at once (its context window).',

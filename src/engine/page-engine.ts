@@ -7,6 +7,9 @@ import { EngineClient } from './engine-client.js';
 import { GpuModelLibrary } from './gpu-library.js';
 import type { LoadableEngine, ModelLibrary } from './model-library.js';
 import { EngineRecovery } from './recovery.js';
+import { RemoteEngineClient } from './remote/remote-engine-client.js';
+import { RemoteModelLibrary } from './remote/remote-library.js';
+import type { RemoteServer } from './remote/remote-server.js';
 import { EngineStore, type EngineKind } from './store.js';
 
 export interface PageEngine {
@@ -27,6 +30,11 @@ let deciding: Promise<PageEngine> | undefined;
 export interface PageEngineOptions {
   /** Tokens of context to allocate for a model; undefined: the engine's default. */
   contextSize?: number;
+  /**
+   * The remote engine's server, and the origins the site lets it reach (undefined: no list, as on a
+   * page that embeds the elements, whose own policy decides).
+   */
+  remote?: { server?: RemoteServer; allowedOrigins?: readonly string[] };
 }
 
 let pageOptions: PageEngineOptions = {};
@@ -39,6 +47,13 @@ export function setPageEngineOptions(options: PageEngineOptions): void {
 export function createEngine(kind: EngineKind, options: PageEngineOptions = pageOptions): PageEngine {
   const store = new EngineStore(kind);
   const { contextSize } = options;
+  if (kind === 'remote') {
+    const { server, allowedOrigins } = options.remote ?? {};
+    const library = new RemoteModelLibrary(
+      new RemoteEngineClient({ store, ...(server ? { server } : {}), ...(allowedOrigins ? { allowedOrigins } : {}) }),
+    );
+    return { store, library, engine: library.engine, recovery: new EngineRecovery(library.engine) };
+  }
   const library =
     kind === 'cpu'
       ? new CpuModelLibrary(new CpuEngineClient({ store, ...(contextSize ? { contextSize } : {}) }))

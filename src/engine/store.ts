@@ -1,8 +1,11 @@
 import type { EngineError } from './errors.js';
 import type { DownloadRetry, LoadProgress } from './progress.js';
 
-/** Which runtime executes the model: web-llm on WebGPU, or llama.cpp in WebAssembly on the CPU. */
-export type EngineKind = 'webgpu' | 'cpu';
+/**
+ * Which runtime executes the model: web-llm on WebGPU, llama.cpp in WebAssembly on the CPU, or a
+ * remote OpenAI-compatible server the person or site owner chose (the one that leaves the device).
+ */
+export type EngineKind = 'webgpu' | 'cpu' | 'remote';
 
 export type EngineState =
   | { status: 'idle'; note?: string }

@@ -8,6 +8,14 @@ export interface SavedCustomModel extends CustomModelInput {
   engine: EngineKind;
 }
 
+export interface SavedRemoteServer {
+  baseUrl: string;
+  /** Kept only when the person ticked "Remember the key on this device". */
+  apiKey?: string;
+  /** The model last loaded from it. */
+  modelId?: string;
+}
+
 /** A saved entry as a model record, with only the fields a model record has; undefined if it is not one. */
 function savedCustomModel(value: unknown): SavedCustomModel | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
@@ -32,7 +40,27 @@ export class SettingsStore {
 
   async enginePreference(): Promise<EnginePreference | undefined> {
     const value = await get<string>('engine', this.db).catch(() => undefined);
-    return value === 'auto' || value === 'webgpu' || value === 'cpu' ? value : undefined;
+    return value === 'auto' || value === 'webgpu' || value === 'cpu' || value === 'remote' ? value : undefined;
+  }
+
+  /**
+   * The remote server last chosen here, checked as untrusted data (anything else reads as none).
+   * Its key is in it only if the person asked to remember it.
+   */
+  async remoteServer(): Promise<SavedRemoteServer | undefined> {
+    const value = await get<unknown>('remote-server', this.db).catch(() => undefined);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    const { baseUrl, apiKey, modelId } = value as Record<string, unknown>;
+    if (typeof baseUrl !== 'string' || baseUrl.length > 2000) return undefined;
+    return {
+      baseUrl,
+      ...(typeof apiKey === 'string' && apiKey && apiKey.length <= 4000 ? { apiKey } : {}),
+      ...(typeof modelId === 'string' && modelId && modelId.length <= 200 ? { modelId } : {}),
+    };
+  }
+
+  setRemoteServer(server: SavedRemoteServer): Promise<void> {
+    return set('remote-server', { ...server }, this.db);
   }
 
   setEnginePreference(preference: EnginePreference): Promise<void> {

@@ -98,7 +98,7 @@ describe('the app on a browser without WebGPU', () => {
     await page.goto(`${appUrl}?engine=quantum#/models`);
     await waitForElement(page, 'aperto-model-card');
 
-    expect(await visibleText(page)).toContain('engine “quantum”, which does not exist. Allowed: auto, webgpu, cpu');
+    expect(await visibleText(page)).toContain('engine “quantum”, which does not exist. Allowed: auto, webgpu, cpu, remote');
   });
 });
 

@@ -142,7 +142,7 @@ describe('kiosk', () => {
   it('names each bad URL parameter on screen, with what is allowed, and still starts', async () => {
     const bad: Array<[string, string, RegExp]> = [
       ['empty', 'mode=&engine=&to=&idle=', /“mode” parameter is empty.*“engine” parameter is empty.*“to” parameter is empty.*“idle” parameter is empty/],
-      ['unknown', 'mode=dance&engine=tpu&to=xx&hud=maybe', /“mode”.*“dance”.*Allowed: chat, translate.*“engine”.*“tpu”.*Allowed: auto, webgpu, cpu.*“to”.*“xx”.*“hud”.*“maybe”/],
+      ['unknown', 'mode=dance&engine=tpu&to=xx&hud=maybe', /“mode”.*“dance”.*Allowed: chat, translate.*“engine”.*“tpu”.*Allowed: auto, webgpu, cpu, remote.*“to”.*“xx”.*“hud”.*“maybe”/],
       ['out of range', 'idle=3&from=zz', /“from”.*“zz”.*“idle”.*Allowed: 0 \(off\) or 5 to 86400 s/],
       ['very long', `mode=${'long'.repeat(2000)}`, /“mode” parameter is “(long){10}…”/],
       [

@@ -46,6 +46,7 @@ const ALL_CODES = Object.keys({
   'out-of-memory': true,
   'context-window': true,
   aborted: true,
+  remote: true,
   unknown: true,
 } satisfies Record<EngineErrorCode, true>) as EngineErrorCode[];
 

@@ -105,7 +105,7 @@ describe('value checks', () => {
 
   it('reads engine names case-insensitively', () => {
     expect(checkEngine(' WebGPU ')).toEqual({ value: 'webgpu' });
-    expect(checkEngine('gpu', 'attribute').problem).toBe('The “engine” attribute is “gpu”, which is not allowed. Allowed: auto, webgpu, cpu. Using auto.');
+    expect(checkEngine('gpu', 'attribute').problem).toBe('The “engine” attribute is “gpu”, which is not allowed. Allowed: auto, webgpu, cpu, remote. Using auto.');
   });
 
   it('keeps numbers inside their range', () => {

@@ -175,7 +175,7 @@ export class ApertoApp extends LitElement {
     // The GPU engine asked for (link or setting) on a browser without WebGPU: the chat stays (one
     // template, so what was typed is kept), the other views explain.
     const noWebGpu =
-      report && engine && !report.gpu.available && engine.store.engine !== 'cpu'
+      report && engine && !report.gpu.available && engine.store.engine === 'webgpu'
         ? html`<aperto-no-webgpu reason=${report.gpu.reason} detail=${report.gpu.detail ?? nothing}></aperto-no-webgpu>`
         : undefined;
     switch (view) {

@@ -20,6 +20,7 @@ import { chatStyles } from './chat.styles.js';
 import '../chat-history/chat-history.define.js';
 import '../chat-message/chat-message.define.js';
 import '../chat-settings/chat-settings.define.js';
+import '../remote-notice/remote-notice.define.js';
 
 /** How close to the bottom (px) still counts as "following" the stream. */
 const FOLLOW_SLACK = 48;
@@ -450,6 +451,7 @@ export class ApertoChat extends LitElement {
               )}
         </div>
         ${this.following ? nothing : html`<button class="jump" @click=${this.jumpToLatest}>Jump to latest</button>`}
+        <aperto-remote-notice></aperto-remote-notice>
         <form class="composer" part="composer" @submit=${(e: Event) => (e.preventDefault(), this.send())}>
           <textarea
             aria-label="Message"

@@ -69,7 +69,10 @@ export class ApertoModelCard extends LitElement {
             </div>`
           : nothing}
         ${e.note ? html`<p class="note" part="note">${e.note}</p>` : nothing}
-        <dl>
+        ${e.engine === 'remote'
+          ? // Served by the server: what this device would download or hold does not apply.
+            html`<dl><div><dt>Runs on</dt><dd>${e.maker}</dd></div></dl>`
+          : html`<dl>
           <div><dt>Family</dt><dd>${e.family}</dd></div>
           <div><dt>Parameters</dt><dd>${e.parametersB ? formatParameters(e.parametersB) : 'unknown'}</dd></div>
           <div><dt>Quantization</dt><dd>${e.quantization}</dd></div>
@@ -80,7 +83,7 @@ export class ApertoModelCard extends LitElement {
           </div>
           <div><dt>Context</dt><dd>${e.contextWindow.toLocaleString('en')} tokens</dd></div>
           <div><dt>Licence</dt><dd>${e.licence}</dd></div>
-        </dl>
+        </dl>`}
         ${fit.fits
           ? fit.warning
             ? html`<p class="verdict warn" id=${verdictId}>${fit.warning}</p>`
@@ -96,7 +99,7 @@ export class ApertoModelCard extends LitElement {
             aria-describedby=${fit.fits && !fit.warning ? nothing : verdictId}
             @click=${() => this.dispatchEvent(new ApertoModelRequestEvent('load', e.id))}
           >
-            ${this.loaded ? 'Loaded' : this.cached ? 'Load' : 'Download and load'}
+            ${this.loaded ? 'Loaded' : this.cached || e.engine === 'remote' ? 'Load' : 'Download and load'}
           </button>
           ${this.cached
             ? html`<button

@@ -13,6 +13,7 @@ import {
   type StoredModel,
 } from '../../engine/model-library.js';
 import { deviceReport, leasePageEngine, type EngineLease } from '../../engine/page-engine.js';
+import { RemoteModelLibrary } from '../../engine/remote/remote-library.js';
 import { formatBytes } from '../../engine/progress.js';
 import { EngineStateController } from '../../engine/store-controller.js';
 import type { EngineStatus } from '../../engine/store.js';
@@ -32,11 +33,13 @@ import { modelManagerStyles } from './model-manager.styles.js';
 import '../load-progress/load-progress.define.js';
 import '../model-card/model-card.define.js';
 import '../model-proposal/model-proposal.define.js';
+import '../remote-server/remote-server.define.js';
 
 const ENGINE_LABELS: Record<EnginePreference, string> = {
   auto: 'Automatic: the GPU when this browser offers WebGPU, otherwise the CPU',
   webgpu: 'GPU (WebGPU, web-llm): fast; needs WebGPU',
   cpu: 'CPU (WebAssembly, llama.cpp): works everywhere; slower, for small models',
+  remote: 'Remote server (OpenAI-compatible): a server this site allows runs the model; what you type is sent there',
 };
 
 /**
@@ -158,7 +161,16 @@ export class ApertoModelManager extends LitElement {
     event.stopPropagation();
     if (event.action === 'load') {
       this.notice = '';
-      await this.library.engine.load(event.modelId);
+      const loaded = await this.library.engine.load(event.modelId);
+      // The server's model is the one offered next time (with the key, if it was remembered).
+      if (loaded && this.library instanceof RemoteModelLibrary) {
+        const saved = await this.settings.remoteServer().catch(() => undefined);
+        const baseUrl = this.library.engine.server?.baseUrl;
+        if (baseUrl) {
+          const apiKey = saved?.baseUrl === baseUrl ? saved.apiKey : undefined;
+          await this.settings.setRemoteServer({ baseUrl, ...(apiKey ? { apiKey } : {}), modelId: event.modelId }).catch(() => undefined);
+        }
+      }
     } else {
       const name = this.nameOf(event.modelId);
       if (isRecognizerId(event.modelId)) await deleteStoredRecognizer(event.modelId);
@@ -210,6 +222,14 @@ export class ApertoModelManager extends LitElement {
 
   override render() {
     const fitted = this.fitted;
+    if (this.library instanceof RemoteModelLibrary) {
+      // A server's models: nothing is downloaded, stored or added here.
+      return html`
+        ${this.renderEngineStatus()}
+        <aperto-remote-server .library=${this.library} .settings=${this.settings} @aperto-remote-change=${() => this.requestUpdate()}></aperto-remote-server>
+        ${this.renderCatalog(fitted, undefined)} ${this.renderEngineChoice()}
+      `;
+    }
     const recommended = recommendedModel(fitted);
     return html`
       ${this.renderEngineStatus()} ${this.renderRecommendation(recommended)} ${this.renderStorage()}
@@ -369,8 +389,10 @@ export class ApertoModelManager extends LitElement {
     return html`<section aria-labelledby="catalog-h">
       <h2 id="catalog-h">Catalog</h2>
       <p class="muted">
-        ${fitted.length} open-weight models for the ${this.library.label} engine; ${fitting} fit this device. Weights
-        download from the Hugging Face hub once and then stay on this device.
+        ${this.library instanceof RemoteModelLibrary
+          ? html`${fitted.length} models served by ${this.library.label}. They run on the server: nothing is downloaded to this device.`
+          : html`${fitted.length} open-weight models for the ${this.library.label} engine; ${fitting} fit this device. Weights
+              download from the Hugging Face hub once and then stay on this device.`}
       </p>
       <div class="filters">
         <label>

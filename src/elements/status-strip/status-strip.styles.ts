@@ -29,4 +29,8 @@ export const statusStripStyles = css`
   :host([status='error']) .dot {
     background: var(--_danger);
   }
+  .leaves {
+    font-weight: 600;
+    overflow-wrap: anywhere;
+  }
 `;

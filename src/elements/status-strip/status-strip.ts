@@ -1,4 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
+import { RemoteEngineClient } from '../../engine/remote/remote-engine-client.js';
+import { leavesTheDevice } from '../../engine/remote/remote-server.js';
 import type { EngineState } from '../../engine/store.js';
 import { PageEngineObserver } from '../shared/page-engine-observer.js';
 import { tokens } from '../shared/tokens.styles.js';
@@ -43,6 +45,13 @@ export class ApertoStatusStrip extends LitElement {
     return html`<button class="reload" @click=${() => void recovery.reloadNow()}>Reload model</button>`;
   }
 
+  /** The remote engine sends what people type to its server: the strip says so, always. */
+  private renderLeavesTheDevice() {
+    const client = this.engine.page?.engine;
+    const server = client instanceof RemoteEngineClient ? client.server : undefined;
+    return server ? html`<span class="leaves" data-field="leaves">${leavesTheDevice(server.baseUrl)}</span>` : nothing;
+  }
+
   override render() {
     const state = this.engine.state;
     const model = 'modelId' in state && state.modelId ? state.modelId : '—';
@@ -50,7 +59,7 @@ export class ApertoStatusStrip extends LitElement {
       <span>Engine: <span data-field="engine">${this.engine.page?.library.label ?? '—'}</span></span>
       <span>Model: <span data-field="model">${model}</span></span>
       <span><span class="dot" aria-hidden="true"></span>State: <span data-field="state">${describe(state)}</span></span>
-      ${this.renderReload()}
+      ${this.renderReload()} ${this.renderLeavesTheDevice()}
     </div>`;
   }
 }

@@ -13,6 +13,7 @@ import { isSendKey } from '../shared/keys.js';
 import { PageEngineController } from '../shared/page-engine-controller.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { translateStyles } from './translate.styles.js';
+import '../remote-notice/remote-notice.define.js';
 
 /** How many captions the HUD keeps on screen, like glasses do. */
 const HUD_LINES = 3;
@@ -415,6 +416,7 @@ export class ApertoTranslate extends LitElement {
             </label>
           </p>`
         : nothing}
+      <aperto-remote-notice></aperto-remote-notice>
       <form class="input" @submit=${this.submit} ?hidden=${this.input !== 'text'}>
         <label>
           Text to translate
