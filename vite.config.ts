@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { assetFileNames, assetsInlineLimit } from './vite.shared.ts';
+import { assetFileNames, assetsInlineLimit, chunkFileNamesIn } from './vite.shared.ts';
 import { securityHeaders, sourceList } from './src/security/policy.ts';
 import { cspMetaTag, offlineApp } from './vite.pwa.ts';
 import { kioskSiteSettings } from './vite.kiosk.ts';
@@ -25,19 +25,6 @@ const policy = {
   ...(process.env.APERTO_FRAME_ANCESTORS ? { frameAncestors: sourceList(process.env.APERTO_FRAME_ANCESTORS) } : {}),
 };
 const headers = securityHeaders(policy);
-
-/**
- * The libraries the page loads on use, under their own names in dist/assets (web-llm-<hash>.js,
- * wllama-<hash>.js) rather than after a file inside them ("lib", "esm").
- */
-const LIBRARY_CHUNKS: ReadonlyArray<readonly [name: string, folder: string]> = [
-  ['web-llm', '/node_modules/@mlc-ai/web-llm/'],
-  ['wllama', '/node_modules/@wllama/wllama/'],
-];
-const chunkFileNames = (chunk: { facadeModuleId: string | null }): string => {
-  const library = LIBRARY_CHUNKS.find(([, folder]) => chunk.facadeModuleId?.replaceAll('\\', '/').includes(folder));
-  return `assets/${library ? library[0] : '[name]'}-[hash].js`;
-};
 
 export default defineConfig({
   // 127.0.0.1 rather than "localhost": a secure context for WebGPU, and one fixed address to print.
@@ -67,7 +54,7 @@ export default defineConfig({
         main: fileURLToPath(new URL('./index.html', import.meta.url)),
         kiosk: fileURLToPath(new URL('./kiosk.html', import.meta.url)),
       },
-      output: { assetFileNames, chunkFileNames },
+      output: { assetFileNames, chunkFileNames: chunkFileNamesIn('assets') },
     },
   },
 });

@@ -4,20 +4,25 @@
  *
  * - `esm` → dist-lib/esm/: index.js (the classes) and define.js (registers every element) as ES
  *   modules with Lit left as an import, so a bundler gives the page one copy of Lit.
- * - `bundle` → dist-lib/aperto.js: one ES module with Lit and every dynamic import inlined, which
- *   registers every element, for a plain `<script type="module" src=".../aperto.js">`.
+ * - `bundle` → dist-lib/aperto.js: the script a page loads with
+ *   `<script type="module" src=".../aperto.js">`, Lit included, which registers every element. It is
+ *   small: everything the elements need to appear is in one chunk it imports, dist-lib/chunks/core-*.js,
+ *   and the engines (web-llm, wllama), speech input (onnxruntime-web, vad-web) and the rest loaded
+ *   with `import()` stay in their own chunks beside it, fetched only when a model is loaded or speech
+ *   is started. scripts/build-lib.mjs measures what a page loads before any interaction.
  *
  * Both keep the workers, WebAssembly and models as files in dist-lib/assets/. With `base: './'` Vite
- * writes every reference to them as `new URL('assets/…', import.meta.url)`, so they are found next
- * to the script wherever it is hosted, even on another origin than the page
+ * writes every reference to them, and every `import()` of a chunk, relative to the script itself
+ * (`new URL('../assets/…', import.meta.url)`, `import('./…')`), so they are found next to the
+ * script wherever it is hosted, even on another origin than the page
  * (src/engine/module-worker.ts starts workers from there).
  *
  * Not `build.lib`: in library mode Vite inlines every asset as a data: URL, which would put about
  * 50 MB of WebAssembly into the script as base64 and break vad-web's folder lookup.
  */
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type UserConfig } from 'vite';
-import { assetFileNames, assetsInlineLimit } from './vite.shared.ts';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
+import { assetFileNames, assetsInlineLimit, chunkFileNamesIn } from './vite.shared.ts';
 import { webLlmAppConfig } from './scripts/web-llm-app-config.mjs';
 
 const FLAVOURS = ['esm', 'bundle'] as const;
@@ -33,6 +38,21 @@ function flavour(mode: string): Flavour {
   throw new Error(`vite.lib.config.ts builds one flavour at a time: run it with --mode ${FLAVOURS.join(' or --mode ')} (got "${mode}").`);
 }
 
+/**
+ * Vite wraps each `import()` in a helper it bundles as `__vitePreload`. A Vite app that bundles our
+ * ES modules adds its own `__vitePreload` to the same module and fails ("Identifier '__vitePreload'
+ * has already been declared"), so ours is renamed; it does the same (no files to preload here).
+ */
+function renameVitePreloadHelper(): Plugin {
+  return {
+    name: 'aperto-rename-vite-preload-helper',
+    renderChunk: {
+      order: 'post',
+      handler: (code) => (code.includes('__vitePreload') ? { code: code.replaceAll('__vitePreload', '__apertoPreload'), map: null } : null),
+    },
+  };
+}
+
 export default defineConfig(({ mode }): UserConfig => {
   const esm = flavour(mode) === 'esm';
   return {
@@ -40,7 +60,7 @@ export default defineConfig(({ mode }): UserConfig => {
     // public/ holds the app's favicon and manifest, nothing an embedding page needs.
     publicDir: false,
     // web-llm's model list as data (see scripts/web-llm-app-config.mjs).
-    plugins: [webLlmAppConfig()],
+    plugins: [webLlmAppConfig(), renameVitePreloadHelper()],
     // Workers minified in both flavours, so both refer to the same files.
     worker: { format: 'es', rolldownOptions: { output: { minify: true } } },
     build: {
@@ -62,13 +82,19 @@ export default defineConfig(({ mode }): UserConfig => {
         input: esm ? { index: source('./src/index.ts'), define: source('./src/define.ts') } : { aperto: source('./src/embed.ts') },
         // Keep every export of the entries, as a library must (an app build may drop unused ones).
         preserveEntrySignatures: 'strict',
+        // The app page loads the translator with import(); the library defines it at once, so that
+        // import() rightly stays in the chunk that is already loaded.
+        checks: { ineffectiveDynamicImport: false },
         external: esm ? (id) => LIT.test(id) : undefined,
         output: {
           entryFileNames: esm ? 'esm/[name].js' : '[name].js',
-          chunkFileNames: 'esm/chunks/[name]-[hash].js',
+          chunkFileNames: chunkFileNamesIn(esm ? 'esm/chunks' : 'chunks'),
           assetFileNames,
-          // One file: the elements' lazily loaded parts (speech recognition, audio sources) go inline.
-          ...(esm ? {} : { codeSplitting: false }),
+          // aperto.js itself only imports the core chunk: what it needs before any interaction is
+          // there, so the lazy chunks import that chunk, never aperto.js. A page that loads
+          // `aperto.js?v=2` would otherwise get a second copy of everything when a lazy chunk
+          // imported "../aperto.js", and the elements would be defined twice.
+          ...(esm ? {} : { codeSplitting: { groups: [{ name: 'core', tags: ['$initial'] }] } }),
         },
       },
     },

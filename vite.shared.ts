@@ -21,3 +21,21 @@ export const assetsInlineLimit = (file: string): boolean | undefined => (VAD_WEB
 /** For `output.assetFileNames`: vad-web's files under their own names in one folder, the rest hashed. */
 export const assetFileNames = (asset: { names: readonly string[] }): string =>
   asset.names.some((name) => VAD_WEB_FILES.test(name)) ? `assets/vad-web-${vadWebVersion}/[name][extname]` : 'assets/[name]-[hash][extname]';
+
+/**
+ * The libraries a page loads on use, under their own names (web-llm-<hash>.js, wllama-<hash>.js)
+ * rather than after a file inside them ("lib", "esm"), so a site owner and the network panel can
+ * tell what each chunk is.
+ */
+const LIBRARY_CHUNKS: ReadonlyArray<readonly [name: string, folder: string]> = [
+  ['web-llm', '/node_modules/@mlc-ai/web-llm/'],
+  ['wllama', '/node_modules/@wllama/wllama/'],
+];
+
+/** For `output.chunkFileNames`: `${folder}/web-llm-[hash].js` for a library's chunk, else `${folder}/[name]-[hash].js`. */
+export const chunkFileNamesIn =
+  (folder: string) =>
+  (chunk: { facadeModuleId: string | null }): string => {
+    const library = LIBRARY_CHUNKS.find(([, path]) => chunk.facadeModuleId?.replaceAll('\\', '/').includes(path));
+    return `${folder}/${library ? library[0] : '[name]'}-[hash].js`;
+  };

@@ -2,20 +2,26 @@
  * `npm run build:lib`: the library for pages that embed Aperto's elements, into dist-lib/.
  *
  *   dist-lib/esm/      index.js (classes) and define.js (registers them), Lit left as an import
- *   dist-lib/aperto.js one file with Lit, registers every element
+ *   dist-lib/aperto.js the script a page loads, with Lit, registers every element
+ *   dist-lib/chunks/   what aperto.js imports: its core chunk, and the parts loaded on use
  *   dist-lib/assets/   workers, WebAssembly and models, used by both
  *   dist-lib/types/    type declarations
  *   custom-elements.json at the package root
  *
- * Then checks what a host page depends on: the single file imports nothing, the ES modules import
- * Lit (and nothing else from outside), and every worker and asset is found relative to the script
- * itself, never at a root-absolute /assets/… path of the host page.
+ * Then checks what a host page depends on: aperto.js imports only its own chunks and no chunk
+ * imports aperto.js, the ES modules import Lit (and nothing else from outside), and every chunk,
+ * worker and asset is found relative to the script itself, never at a root-absolute /assets/… path
+ * of the host page. Last, it prints what a page loads before anyone uses the elements, for the
+ * script and for a bundler's page built from the ES modules, and fails above 120 kB gzip
+ * (scripts/embed-budget.mjs).
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { details } from './first-view-budget.mjs';
+import { EMBED_BUDGET_BYTES, embedSummary, measureBundledConsumer, measureSingleFile } from './embed-budget.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(root, 'dist-lib');
@@ -51,12 +57,18 @@ const bundleChunks = await viteBuild('bundle');
 run('typescript/bin/tsc', ['-p', 'tsconfig.lib.json']);
 run('@custom-elements-manifest/analyzer/cem.js', ['analyze', '--config', 'custom-elements-manifest.config.mjs', '--quiet']);
 
-// The single file: one chunk, importing nothing at all (Lit and every lazy part inlined).
-if (bundleChunks.length !== 1) problems.push(`aperto.js should be one file, but the build made ${bundleChunks.map((c) => c.fileName).join(', ')}.`);
+// The script: aperto.js imports only chunks of its own from dist-lib/chunks/ (Lit and everything else
+// bundled), and no chunk imports aperto.js: a page may load it as `aperto.js?v=2`, and a chunk
+// importing "../aperto.js" would then run a second copy of everything.
+const entry = 'aperto.js';
+if (!bundleChunks.some((chunk) => chunk.fileName === entry && chunk.isEntry)) problems.push(`The build made no ${entry}.`);
 for (const chunk of bundleChunks) {
-  // Inlined dynamic imports still list the chunk itself.
-  const imports = [...chunk.imports, ...chunk.dynamicImports].filter((id) => id !== chunk.fileName);
-  if (imports.length) problems.push(`${chunk.fileName} imports ${imports.join(', ')}; it should import nothing.`);
+  for (const id of [...chunk.imports, ...chunk.dynamicImports]) {
+    if (id === entry && chunk.fileName !== entry) problems.push(`${chunk.fileName} imports ${entry}; only the chunks beside it may be imported.`);
+    else if (id !== entry && !(id.startsWith('chunks/') && bundleChunks.some((c) => c.fileName === id))) {
+      problems.push(`${chunk.fileName} imports "${id}", which is not one of the script's own chunks.`);
+    }
+  }
 }
 
 // The ES modules: Lit stays a bare import; nothing else from outside the package.
@@ -80,3 +92,17 @@ const built = files(outDir).filter((p) => !p.includes(`${join('dist-lib', 'types
 console.log(`\nBuilt ${relative(root, outDir)}/ (and custom-elements.json):`);
 for (const path of built.sort()) console.log(`  ${relative(root, path).padEnd(72)} ${size(statSync(path).size).padStart(9)}`);
 console.log(`  ${'dist-lib/types/'.padEnd(72)} ${String(files(join(outDir, 'types')).length).padStart(5)} files`);
+
+// What a page pays before anyone uses the elements, for both ways of embedding them.
+const budgets = [
+  ['dist-lib/aperto.js', await measureSingleFile(outDir)],
+  ['dist-lib/esm in a page bundled by Vite', await measureBundledConsumer(outDir, root)],
+];
+console.log('');
+for (const [what, result] of budgets) console.log(embedSummary(what, result));
+const over = budgets.filter(([, result]) => result.gzipBytes > EMBED_BUDGET_BYTES);
+if (over.length) {
+  for (const [what, result] of over) console.error(`\n${what} is over budget. What a page loads before any interaction:\n${details(result)}`);
+  console.error('\nLoad what the elements do not need to appear with import() (see scripts/embed-budget.mjs).');
+  process.exit(1);
+}

@@ -63,14 +63,27 @@ export async function measureFirstView(outDir, { page = 'index.html', base = '/'
   const root = new URL(base.replace(/\/?$/, '/'), ORIGIN).pathname;
   const pageUrl = new URL(`${root}${page}`, ORIGIN);
   const html = await readFile(join(outDir, page), 'utf8');
-  const queue = eagerScripts(html).map((src) => new URL(src, pageUrl));
+  return { page, ...(await measureClosure(outDir, root, eagerScripts(html).map((src) => new URL(src, pageUrl)))) };
+}
+
+/**
+ * What a page loads with one module script: `file` (a path inside `outDir`) and everything it imports
+ * statically, transitively, measured as measureFirstView measures a page's scripts.
+ */
+export function measureModule(outDir, file) {
+  return measureClosure(outDir, '/', [new URL(`/${file}`, ORIGIN)]);
+}
+
+/** The files at `urls` and their static imports, transitively; `root` is where `outDir` is served. */
+async function measureClosure(outDir, root, urls) {
+  const queue = [...urls];
   const files = new Map();
   while (queue.length) {
     const url = queue.shift();
     url.search = '';
     url.hash = '';
     if (url.origin !== ORIGIN || files.has(url.pathname)) continue;
-    if (!url.pathname.startsWith(root)) throw new Error(`${page} loads ${url.pathname}, outside the build's base ${base}`);
+    if (!url.pathname.startsWith(root)) throw new Error(`${url.pathname} is outside the build's base ${root}`);
     const file = decodeURIComponent(url.pathname.slice(root.length));
     const code = await readFile(join(outDir, file));
     files.set(url.pathname, { file, bytes: code.length, gzipBytes: gzipSync(code).length, code });
@@ -81,7 +94,6 @@ export async function measureFirstView(outDir, { page = 'index.html', base = '/'
   }
   const list = [...files.values()];
   return {
-    page,
     files: list.map(({ file, bytes, gzipBytes }) => ({ file, bytes, gzipBytes })),
     /** Each file's text, for tests that look inside. */
     code: new Map(list.map(({ file, code }) => [file, code.toString('utf8')])),
@@ -90,7 +102,7 @@ export async function measureFirstView(outDir, { page = 'index.html', base = '/'
   };
 }
 
-const kB = (bytes) => `${(bytes / 1000).toFixed(1)} kB`;
+export const kB = (bytes) => `${(bytes / 1000).toFixed(1)} kB`;
 
 /** One line for the build's output, e.g. "first view JS: 87.3 kB gzip (budget 120 kB) — 4 files". */
 export function summary(result, budget = FIRST_VIEW_BUDGET_BYTES) {

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { eagerScripts, measureFirstView, staticImports, summary } from '../../scripts/first-view-budget.mjs';
+import { eagerScripts, measureFirstView, measureModule, staticImports, summary } from '../../scripts/first-view-budget.mjs';
 
 describe('what the first-view budget counts', () => {
   it('takes the page’s scripts and preloaded modules, not its other links', () => {
@@ -34,6 +34,22 @@ describe('what the first-view budget counts', () => {
     expect(result.files.map((f) => f.file).sort()).toEqual(['assets/main.js', 'assets/shared.js', 'assets/view.js']);
     expect(result.gzipBytes).toBe(result.files.reduce((sum, f) => sum + f.gzipBytes, 0));
     expect(summary(result, 120_000)).toMatch(/^first view JS: \d+\.\d kB gzip \(budget 120 kB\) — 3 files$/);
+  });
+});
+
+describe('what an embedding page loads with one module script', () => {
+  it('is the script and its static imports, each file once, never what it loads with import()', async () => {
+    const lib = mkdtempSync(join(tmpdir(), 'embed-'));
+    mkdirSync(join(lib, 'chunks'));
+    writeFileSync(join(lib, 'aperto.js'), 'import"./chunks/core.js";');
+    writeFileSync(join(lib, 'chunks/core.js'), 'import"./runtime.js";export const load=()=>import("./engine.js");');
+    writeFileSync(join(lib, 'chunks/runtime.js'), 'export const r=1;');
+    writeFileSync(join(lib, 'chunks/engine.js'), 'import"./runtime.js";'.padEnd(100_000, 'x'));
+
+    const result = await measureModule(lib, 'aperto.js');
+
+    expect(result.files.map((f) => f.file).sort()).toEqual(['aperto.js', 'chunks/core.js', 'chunks/runtime.js']);
+    expect(result.gzipBytes).toBe(result.files.reduce((sum, f) => sum + f.gzipBytes, 0));
   });
 });
 
