@@ -20,8 +20,10 @@ import { firstViewBudget } from './scripts/first-view-budget.mjs';
  * (vite.remote.ts); no link can add one.
  */
 const servers = remoteServers();
+// The kiosk's own server (APERTO_KIOSK_SERVER) must be reachable too.
+const kioskServer = process.env.APERTO_KIOSK_SERVER?.trim() ? remoteServers({ APERTO_REMOTE_SERVERS: process.env.APERTO_KIOSK_SERVER }) : [];
 const policy = {
-  connectSrc: [...sourceList(process.env.APERTO_MODEL_HOSTS), ...serverOrigins(servers)],
+  connectSrc: [...sourceList(process.env.APERTO_MODEL_HOSTS), ...serverOrigins([...servers, ...kioskServer])],
   ...(process.env.APERTO_FRAME_ANCESTORS ? { frameAncestors: sourceList(process.env.APERTO_FRAME_ANCESTORS) } : {}),
 };
 const headers = securityHeaders(policy);

@@ -1,7 +1,8 @@
 /**
  * The site owner's kiosk settings (used by vite.config.ts): APERTO_KIOSK_MODEL (catalog ids or
- * model URLs, space-separated, first that the kiosk's engine knows wins) and APERTO_KIOSK_PIN become
- * `kiosk.json` beside the pages, with the PIN stored only as a salted hash (src/app/kiosk-site.ts).
+ * model URLs, space-separated, first that the kiosk's engine knows wins), APERTO_KIOSK_PIN and
+ * APERTO_KIOSK_SERVER (an OpenAI-compatible server the kiosk runs on; its origin joins connect-src)
+ * become `kiosk.json` beside the pages, with the PIN stored only as a salted hash (src/app/kiosk-site.ts).
  * Neither set: no file is written, and a host may serve its own kiosk.json.
  */
 import type { Plugin } from 'vite';
@@ -10,10 +11,11 @@ import { kioskSiteFile } from './src/app/kiosk-site.ts';
 export function kioskSiteSettings(env: Record<string, string | undefined> = process.env): Plugin[] {
   const models = (env.APERTO_KIOSK_MODEL ?? '').split(/\s+/).filter(Boolean);
   const pin = env.APERTO_KIOSK_PIN;
-  if (!models.length && pin === undefined) return [];
+  const server = env.APERTO_KIOSK_SERVER?.trim() || undefined;
+  if (!models.length && pin === undefined && server === undefined) return [];
   // Hashed once per build or dev server, so the file does not change between requests.
   let file: Promise<string> | undefined;
-  const contents = () => (file ??= kioskSiteFile({ models, ...(pin === undefined ? {} : { pin }) }));
+  const contents = () => (file ??= kioskSiteFile({ models, ...(pin === undefined ? {} : { pin }), ...(server ? { server } : {}) }));
   return [
     {
       name: 'aperto-kiosk-site-settings',

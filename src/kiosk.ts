@@ -12,6 +12,7 @@ import { checkModel } from './app/parameters.js';
 import { recommendedModel } from './engine/catalog.js';
 import { CustomModelError, fitEntries, type ModelLibrary } from './engine/model-library.js';
 import { deviceReport, initPageEngine, setPageEngineOptions } from './engine/page-engine.js';
+import { RemoteModelLibrary } from './engine/remote/remote-library.js';
 import { registerServiceWorker } from './pwa/register.js';
 
 /** The library's id for a model reference, adding a model URL to it; a sentence when it cannot. */
@@ -39,8 +40,19 @@ async function start(): Promise<void> {
   // The site's settings come from a file at a fixed place beside the page, never from the link.
   const [report, site] = await Promise.all([deviceReport(), loadKioskSiteConfig(new URL(`${import.meta.env.BASE_URL}kiosk.json`, location.href))]);
   problems.push(...site.problems);
-  const page = initPageEngine(chooseEngine(config.engine, report.gpu).kind);
+  // The owner's server (never the link's): the kiosk runs there unless the link asks for this device's engines.
+  const server = site.config.server;
+  const onServer = server !== undefined && (config.engine === 'auto' || config.engine === 'remote');
+  if (config.engine === 'remote' && !server) {
+    problems.push('The link asks for the remote engine, but this kiosk has no server (its owner sets APERTO_KIOSK_SERVER); models run on this device.');
+  }
+  if (onServer) setPageEngineOptions({ contextSize: config.contextSize, remote: { server: { baseUrl: server } } });
+  const page = initPageEngine(onServer ? 'remote' : chooseEngine(config.engine === 'remote' ? 'auto' : config.engine, report.gpu).kind);
   const { library } = page;
+  if (library instanceof RemoteModelLibrary) {
+    await library.refresh(AbortSignal.timeout(10_000));
+    if (library.problem) problems.push(`${library.problem.message} ${library.problem.hint}`);
+  }
 
   let linked: string | undefined;
   if (config.model) {

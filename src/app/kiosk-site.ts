@@ -11,6 +11,7 @@
  *
  * Plain code, no DOM: the build (Node) and the page share it.
  */
+import { parseServerUrl, RemoteServerError } from '../engine/remote/remote-server.js';
 
 /** A PIN as stored: never the PIN itself. */
 export interface PinHash {
@@ -27,6 +28,11 @@ export interface KioskSiteConfig {
   models: readonly string[];
   /** Set: the hidden settings ask for the PIN, and offer the way out to the app. */
   pin?: PinHash;
+  /**
+   * Set: the kiosk runs on this OpenAI-compatible server (the remote engine), its `models` the
+   * server's ids. Only the owner sets it; a link can neither set nor change it.
+   */
+  server?: string;
 }
 
 export interface ReadSiteConfig {
@@ -45,7 +51,7 @@ export const MIN_PIN_LENGTH = 4;
 const MAX_PIN_LENGTH = 128;
 const MAX_MODELS = 8;
 const MAX_MODEL_LENGTH = 2048;
-const KNOWN_KEYS = ['model', 'pin'];
+const KNOWN_KEYS = ['model', 'pin', 'server'];
 /** A host that does not answer does not keep the kiosk at "Starting…". */
 const FETCH_TIMEOUT_MS = 5000;
 
@@ -98,10 +104,11 @@ export async function pinMatches(pin: string, stored: PinHash): Promise<boolean>
 }
 
 /** The contents of `kiosk.json` for these settings (the build calls this). */
-export async function kioskSiteFile(settings: { models?: readonly string[]; pin?: string }): Promise<string> {
+export async function kioskSiteFile(settings: { models?: readonly string[]; pin?: string; server?: string }): Promise<string> {
   const models = [...(settings.models ?? [])];
   const file: Record<string, unknown> = {};
   if (models.length) file.model = models.length === 1 ? models[0] : models;
+  if (settings.server !== undefined) file.server = settings.server;
   if (settings.pin !== undefined) file.pin = await hashPin(settings.pin);
   const { problems } = parseKioskSiteConfig(file);
   if (problems.length) throw new Error(problems.join(' '));
@@ -115,7 +122,7 @@ export function parseKioskSiteConfig(json: unknown): ReadSiteConfig {
     return { config: NO_SITE_CONFIG, problems: ['The site’s kiosk.json is not an object with “model” and “pin”; it is ignored.'] };
   }
   const record = json as Record<string, unknown>;
-  const config: { models: readonly string[]; pin?: PinHash } = { models: [] };
+  const config: { models: readonly string[]; pin?: PinHash; server?: string } = { models: [] };
 
   const model = record.model;
   const models = typeof model === 'string' ? [model] : Array.isArray(model) ? model : model === undefined ? [] : undefined;
@@ -130,6 +137,14 @@ export function parseKioskSiteConfig(json: unknown): ReadSiteConfig {
     if (pin) config.pin = pin;
     else {
       problems.push('The site’s kiosk.json has a “pin” that is not a PIN hash the kiosk can check, so the way out of the kiosk stays closed. Write it with the build (APERTO_KIOSK_PIN).');
+    }
+  }
+  if (record.server !== undefined) {
+    try {
+      if (typeof record.server !== 'string') throw new RemoteServerError('It is not a text.');
+      config.server = parseServerUrl(record.server, 'http:');
+    } catch (error) {
+      problems.push(`The site’s kiosk.json has a “server” that cannot be used, so the kiosk runs models on this device. ${(error as Error).message}`);
     }
   }
   for (const key of Object.keys(record).filter((k) => !KNOWN_KEYS.includes(k)).slice(0, 3)) {

@@ -47,8 +47,9 @@ export function planKioskStart(choice: KioskModelChoice): KioskPlan {
   const siteStart = (entry: FittedEntry): KioskStart =>
     stored.has(entry.id)
       ? { kind: 'autoload', entry, because: 'stored' }
-      : // An unknown size is never downloaded without a press, even for the owner's own model.
-        entry.downloadBytes > 0
+      : // An unknown size is never downloaded without a press, even for the owner's own model; a
+        // server's model downloads nothing.
+        entry.downloadBytes > 0 || entry.engine === 'remote'
         ? { kind: 'autoload', entry, because: 'site' }
         : { kind: 'ask', entry };
 

@@ -44,6 +44,10 @@ export function setPageEngineOptions(options: PageEngineOptions): void {
   pageOptions = { ...options };
 }
 
+export function pageEngineOptions(): PageEngineOptions {
+  return { ...pageOptions };
+}
+
 export function createEngine(kind: EngineKind, options: PageEngineOptions = pageOptions): PageEngine {
   const store = new EngineStore(kind);
   const { contextSize } = options;

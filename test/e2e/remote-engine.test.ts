@@ -6,10 +6,13 @@
  * only says `engine=remote`.
  */
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { kioskSiteFile } from '../../src/app/kiosk-site.js';
 import { siteServersFile } from '../../src/engine/remote/site-servers.js';
 import { SERVED_MODEL_ID, startLlamaServer, type LlamaServer } from '../support/llama-server.mjs';
 import {
@@ -131,6 +134,50 @@ describe('the remote engine with a real OpenAI-compatible server', () => {
 
     expect(caption.trim().length).toBeGreaterThan(0);
     expect(caption).not.toBe('Good morning, my friend.');
+  });
+
+  it('works embedded: <aperto-chat engine="remote" server=… model=… autoload> on another site chats through the server', async () => {
+    const html = `<!doctype html><meta charset="utf-8"><title>Embed</title>
+      <script type="module" src="${inject('libUrl')}aperto.js"></script>
+      <aperto-chat engine="remote" server="${server.baseUrl}" model="${SERVED_MODEL_ID}" autoload temperature="0"></aperto-chat>`;
+    const host = createServer((_req, res) => {
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.end(html);
+    });
+    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+    const embedding = await browser.newPage();
+    try {
+      await embedding.goto(`http://127.0.0.1:${(host.address() as AddressInfo).port}/`);
+      await until(() => visibleText(embedding), (t) => t.includes('what you type is sent there'), 'the remote notice');
+      await waitForElement(embedding, 'textarea[aria-label="Message"]');
+      await until(() => embedding.$eval('pierce/textarea[aria-label="Message"]', (t) => !(t as HTMLTextAreaElement).disabled), (ok) => ok, 'the model to be ready');
+      const { reply } = await askAndWait(embedding, 'Say hello.');
+      expect(reply.trim().length).toBeGreaterThan(0);
+      expect(await visibleText(embedding)).toContain(`Runs on ${new URL(server.baseUrl).host} — what you type is sent there.`);
+    } finally {
+      await embedding.close();
+      host.close();
+    }
+  });
+
+  it('runs a kiosk on the owner’s server (kiosk.json), starting its model by itself', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'aperto-remote-kiosk-'));
+    cpSync(inject('appOutDir'), folder, { recursive: true });
+    writeFileSync(join(folder, 'kiosk.json'), await kioskSiteFile({ models: [SERVED_MODEL_ID], server: server.baseUrl }));
+    const kioskSite = await serveBuiltApp(folder, { connectSrc: [server.origin] });
+    const kiosk = await browser.newPage();
+    try {
+      // The link names no server (it could not): the owner's file does.
+      await kiosk.goto(`${kioskSite.url}kiosk.html?idle=0`);
+      await until(() => kiosk.$eval('aperto-kiosk', (k) => k.getAttribute('status')).catch(() => null), (s) => s === 'ready', 'the kiosk’s model to be ready');
+      expect(await visibleText(kiosk)).toContain(`Runs on ${new URL(server.baseUrl).host} — what you type is sent there.`);
+      const { reply } = await askAndWait(kiosk, 'Say hello.');
+      expect(reply.trim().length).toBeGreaterThan(0);
+    } finally {
+      await kiosk.close();
+      await kioskSite.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('keeps the part of a reply that arrived when the server dies mid-reply, and says the connection broke', async () => {

@@ -40,6 +40,15 @@ describe('the kiosk PIN', () => {
 });
 
 describe('kiosk.json', () => {
+  it('may name the owner’s OpenAI-compatible server, which must be a usable address', async () => {
+    const file = JSON.parse(await kioskSiteFile({ models: ['smollm2'], server: 'http://10.0.0.5:8000' }));
+    expect(parseKioskSiteConfig(file).config).toMatchObject({ models: ['smollm2'], server: 'http://10.0.0.5:8000/v1' });
+
+    const bad = parseKioskSiteConfig({ model: 'smollm2', server: 'ftp://10.0.0.5' });
+    expect(bad.config.server).toBeUndefined();
+    expect(bad.problems.join(' ')).toMatch(/“server” that cannot be used, so the kiosk runs models on this device/);
+  });
+
   it('reads a model (or a list) and a PIN hash written by the build', async () => {
     const text = await kioskSiteFile({ models: ['Qwen3-0.6B-Q8_0-GGUF', 'Qwen3-0.6B-q4f16_1-MLC'], pin: '482913' });
     expect(text).not.toContain('482913');

@@ -51,6 +51,7 @@ export class ApertoChat extends LitElement {
   static override properties = {
     engine: { attribute: false },
     enginePreference: { attribute: 'engine' },
+    server: {},
     model: {},
     autoload: { type: Boolean },
     systemPrompt: { attribute: 'system-prompt' },
@@ -67,8 +68,13 @@ export class ApertoChat extends LitElement {
 
   /** Defaults to the page's one engine. */
   declare engine: ChatEngine | undefined;
-  /** Which engine the page uses if this element is the first to ask: auto (default), webgpu, cpu. */
+  /** Which engine the page uses if this element is the first to ask: auto (default), webgpu, cpu, remote. */
   declare enginePreference: string | null;
+  /**
+   * With `engine="remote"`: the OpenAI-compatible server's address (`https://…/v1`), chosen by the
+   * site owner; what people type is sent there. The page's Content-Security-Policy must allow it.
+   */
+  declare server: string | null;
   /** A catalog id or a model URL to load (on Load, or at once with `autoload`). */
   declare model: string | null;
   declare autoload: boolean;
@@ -104,6 +110,7 @@ export class ApertoChat extends LitElement {
     super();
     this.engine = undefined;
     this.enginePreference = null;
+    this.server = null;
     this.model = null;
     this.autoload = false;
     this.systemPrompt = null;

@@ -7,7 +7,15 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { ChatEngine } from '../../engine/chat-engine.js';
 import { CustomModelError } from '../../engine/model-library.js';
-import { leasePageEngine, type EngineLease, type PageEngine } from '../../engine/page-engine.js';
+import {
+  existingPageEngine,
+  leasePageEngine,
+  pageEngineOptions,
+  setPageEngineOptions,
+  type EngineLease,
+  type PageEngine,
+} from '../../engine/page-engine.js';
+import { parseServerUrl, RemoteServerError } from '../../engine/remote/remote-server.js';
 import type { EngineState, EngineStore } from '../../engine/store.js';
 import { checkEngine, checkModel } from '../../app/parameters.js';
 import { ApertoErrorEvent } from '../../events/error.js';
@@ -16,11 +24,25 @@ import { ApertoReadyEvent } from '../../events/ready.js';
 import '../load-progress/load-progress.define.js';
 
 export interface EmbeddableHost extends ReactiveControllerHost, HTMLElement {
-  /** The `engine` attribute: auto | webgpu | cpu. */
+  /** The `engine` attribute: auto | webgpu | cpu | remote. */
   enginePreference: string | null;
+  /** The `server` attribute: the remote engine's server, set by the page's owner (absent: none). */
+  server?: string | null;
   /** The `model` attribute: a catalog id or a model URL. */
   model: string | null;
   autoload: boolean;
+}
+
+/** The `server` attribute as an API address, or the sentence saying why it cannot be used. */
+function remoteServerAttribute(raw: string | null): { baseUrl: string } | { problem: string } {
+  if (raw === null || !raw.trim()) {
+    return { problem: 'engine="remote" needs a “server” attribute: the OpenAI-compatible server’s address, such as https://llm.example.org/v1.' };
+  }
+  try {
+    return { baseUrl: parseServerUrl(raw) };
+  } catch (error) {
+    return { problem: `The “server” attribute cannot be used. ${error instanceof RemoteServerError ? error.message : String(error)}` };
+  }
 }
 
 export class PageEngineController implements ReactiveController {
@@ -51,8 +73,15 @@ export class PageEngineController implements ReactiveController {
       return;
     }
     const engine = checkEngine(this.host.enginePreference, 'attribute');
+    const problems = engine.problem ? [engine.problem] : [];
+    // The remote engine's server comes from the page's markup (its owner), never from the page's URL.
+    if (engine.value === 'remote' && !existingPageEngine()) {
+      const server = remoteServerAttribute(this.host.server ?? null);
+      if ('baseUrl' in server) setPageEngineOptions({ ...pageEngineOptions(), remote: { server: { baseUrl: server.baseUrl } } });
+      else problems.push(server.problem);
+    }
     const lease = (this.lease = leasePageEngine(engine.value));
-    this.setProblems('engine', engine.problem ? [engine.problem] : []);
+    this.setProblems('engine', problems);
     if (lease.current) this.adopt(lease.current);
     else void lease.ready.then((page) => this.lease === lease && this.adopt(page));
   }
@@ -85,7 +114,8 @@ export class PageEngineController implements ReactiveController {
     }
     if (checked.value.kind === 'id') {
       const id = checked.value.id;
-      if (page.library.entries().some((e) => e.id === id)) return id;
+      // A server's models are known once it is asked: loading asks, and says if it has no such model.
+      if (page.library.kind === 'remote' || page.library.entries().some((e) => e.id === id)) return id;
       this.addProblem(
         `The “model” attribute names “${id}”, which is not in the ${page.library.label} catalog. Use a catalog id or a model URL.`,
       );

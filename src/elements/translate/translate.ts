@@ -44,6 +44,7 @@ export class ApertoTranslate extends LitElement {
   static override properties = {
     engine: { attribute: false },
     enginePreference: { attribute: 'engine' },
+    server: {},
     model: {},
     autoload: { type: Boolean },
     noControls: { type: Boolean, attribute: 'no-controls', reflect: true },
@@ -63,8 +64,13 @@ export class ApertoTranslate extends LitElement {
   };
 
   declare engine: ChatEngine | undefined;
-  /** Which engine the page uses if this element is the first to ask: auto (default), webgpu, cpu. */
+  /** Which engine the page uses if this element is the first to ask: auto (default), webgpu, cpu, remote. */
   declare enginePreference: string | null;
+  /**
+   * With `engine="remote"`: the OpenAI-compatible server's address (`https://…/v1`), chosen by the
+   * site owner; what people type is sent there. The page's Content-Security-Policy must allow it.
+   */
+  declare server: string | null;
   /** A catalog id or a model URL to load (on Load, or at once with `autoload`). */
   declare model: string | null;
   declare autoload: boolean;
@@ -105,6 +111,7 @@ export class ApertoTranslate extends LitElement {
     super();
     this.engine = undefined;
     this.enginePreference = null;
+    this.server = null;
     this.model = null;
     this.autoload = false;
     this.noControls = false;
