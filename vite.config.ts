@@ -46,7 +46,7 @@ export default defineConfig({
   worker: { format: 'es' },
   build: {
     target: 'es2022',
-    // web-llm is one large module (~6 MB), in the worker and loaded on use: the first view has its own budget.
+    // web-llm is one large module (~6 MB), in the model worker's script: the first view has its own budget.
     chunkSizeWarningLimit: 8000,
     // vad-web's files keep their names side by side (see vite.shared.ts).
     assetsInlineLimit,

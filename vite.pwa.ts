@@ -56,7 +56,7 @@ export function offlineApp(): Plugin[] {
     workbox: {
       globPatterns: ['**/*.{html,js,mjs,css,wasm,svg,png,webmanifest}'],
       globIgnores: ['**/ort-wasm-*', '**/vad-web-*/**'],
-      // wllama.wasm is 8.8 MB; web-llm and its worker are about 6 MB each.
+      // wllama.wasm is 8.8 MB; the GPU model worker (web-llm inside) about 6 MB.
       maximumFileSizeToCacheInBytes: 12 * 1024 * 1024,
       navigateFallback: null,
       // Query strings are read by the page itself; `/?model=…#/models` is the cached `/`.

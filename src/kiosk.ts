@@ -10,13 +10,16 @@ import { loadKioskSiteConfig } from './app/kiosk-site.js';
 import { planKioskStart } from './app/kiosk-start.js';
 import { checkModel } from './app/parameters.js';
 import { recommendedModel } from './engine/catalog.js';
-import { CustomModelError, fitEntries, type ModelLibrary } from './engine/model-library.js';
+import { CustomModelError, fitEntries, refuseBlockedHosts, type ModelLibrary } from './engine/model-library.js';
 import { deviceReport, initPageEngine, setPageEngineOptions } from './engine/page-engine.js';
 import { RemoteModelLibrary } from './engine/remote/remote-library.js';
 import { registerServiceWorker } from './pwa/register.js';
 
-/** The library's id for a model reference, adding a model URL to it; a sentence when it cannot. */
-function resolveModel(library: ModelLibrary, reference: string): { id?: string; problem?: string } {
+/**
+ * The library's id for a model reference, adding a model URL to it; a sentence when it cannot (also
+ * when the site's policy refuses the model's host, which would fail every download).
+ */
+async function resolveModel(library: ModelLibrary, reference: string): Promise<{ id?: string; problem?: string }> {
   const checked = checkModel(reference, 'attribute');
   const model = checked.value;
   if (model?.kind === 'id') {
@@ -24,7 +27,10 @@ function resolveModel(library: ModelLibrary, reference: string): { id?: string; 
   }
   if (model?.kind === 'url') {
     try {
-      return { id: library.addCustom({ url: model.url }).id };
+      const input = { url: model.url };
+      const entry = library.previewCustom(input);
+      if (!library.entries().includes(entry)) await refuseBlockedHosts(entry);
+      return { id: library.addCustom(input).id };
     } catch (error) {
       return { problem: error instanceof CustomModelError ? error.message : String(error) };
     }
@@ -57,12 +63,14 @@ async function start(): Promise<void> {
   let linked: string | undefined;
   if (config.model) {
     const reference = config.model.kind === 'id' ? config.model.id : config.model.url;
-    const resolved = resolveModel(library, reference);
+    const resolved = await resolveModel(library, reference);
     linked = resolved.id;
     if (resolved.problem) problems.push(`The link’s “model” parameter cannot be used. ${resolved.problem}`);
   }
   // The owner may name a model for each engine; only one that this engine knows is a problem.
-  const configured = site.config.models.map((reference) => resolveModel(library, reference));
+  // One after another, in the owner's order, as the first one this engine knows is the kiosk's model.
+  const configured: Array<{ id?: string; problem?: string }> = [];
+  for (const reference of site.config.models) configured.push(await resolveModel(library, reference));
   if (configured.length && !configured.some((c) => c.id)) {
     problems.push(`None of the site’s kiosk models can be used on the ${library.label} engine. ${configured.map((c) => c.problem).join(' ')}`);
   }

@@ -12,7 +12,7 @@ import { chooseEngine, parseEnginePreference, type ParsedPreference } from './ap
 import { checkContext } from './app/parameters.js';
 import { restoreSavedCustomModels } from './app/saved-models.js';
 import { ApertoApp } from './elements/app/app.js';
-import { CustomModelError, type ModelLibrary, type ProposedModel } from './engine/model-library.js';
+import { CustomModelError, refuseBlockedHosts, type ModelLibrary, type ProposedModel } from './engine/model-library.js';
 import { choosePageEngine, deviceReport, setPageEngineOptions, type PageEngineOptions } from './engine/page-engine.js';
 import { RemoteModelLibrary } from './engine/remote/remote-library.js';
 import { readSiteServers, serverOrigins } from './engine/remote/site-servers.js';
@@ -29,9 +29,10 @@ interface LinkedModel {
 /**
  * A model URL in the link is only proposed: nothing is added, saved or handed to the engine until
  * the person, shown where its weights and code come from, answers "Add this model". Anyone can
- * publish a library on an allowed host, so a link alone must not plant code that runs on Load.
+ * publish a library on an allowed host, so a link alone must not plant code that runs on Load. A
+ * model on a host this site's policy leaves out is refused at once, naming the host.
  */
-function modelFromLink(params: URLSearchParams, library: ModelLibrary): LinkedModel {
+async function modelFromLink(params: URLSearchParams, library: ModelLibrary): Promise<LinkedModel> {
   const modelParam = params.get('model');
   if (!modelParam) return {};
   const known = library.entries().find((e) => e.id === modelParam);
@@ -40,7 +41,9 @@ function modelFromLink(params: URLSearchParams, library: ModelLibrary): LinkedMo
     const input = { url: modelParam, libraryUrl: params.get('model_lib') ?? undefined };
     const entry = library.previewCustom(input);
     // Added before (and confirmed then): pointed out like a catalog model, keeping its context window.
-    return library.entries().includes(entry) ? { linkedModel: entry.id } : { proposedModel: { input, entry } };
+    if (library.entries().includes(entry)) return { linkedModel: entry.id };
+    await refuseBlockedHosts(entry);
+    return { proposedModel: { input, entry } };
   } catch (error) {
     const why = error instanceof CustomModelError ? error.message : String(error);
     return { notice: `The model in the link could not be added. ${why}` };
@@ -103,7 +106,7 @@ function start(): void {
       if (library instanceof RemoteModelLibrary) await library.refresh(AbortSignal.timeout(10_000));
       const dropped = await restoreSavedCustomModels(settings, library).catch(() => undefined);
       if (dropped) later.push(dropped);
-      linked = modelFromLink(params, library);
+      linked = await modelFromLink(params, library);
       if (linked.notice) later.push(linked.notice);
     },
   );

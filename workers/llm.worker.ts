@@ -1,8 +1,10 @@
 /**
- * The LLM worker: web-llm's own handler, nothing more. It owns the GPU device and the model; the
- * page talks to it through `WebWorkerMLCEngine` (src/engine/engine-client.ts).
+ * The GPU model worker: web-llm's `MLCEngine`, which owns the GPU device and the model, served to
+ * the page with our own messages (llm-handler.ts, src/engine/llm-protocol.ts). The one place
+ * web-llm's code is loaded: the page never imports it, so it is fetched once, by this worker, and
+ * never when the CPU engine runs models.
  */
-import { WebWorkerMLCEngineHandler } from '@mlc-ai/web-llm';
+import { MLCEngine, deleteChatConfigInCache, deleteModelInCache, deleteModelWasmInCache } from '@mlc-ai/web-llm';
+import { serveLlm } from './llm-handler.js';
 
-const handler = new WebWorkerMLCEngineHandler();
-self.onmessage = (event: MessageEvent) => handler.onmessage(event);
+serveLlm(new MLCEngine(), { weights: deleteModelInCache, config: deleteChatConfigInCache, library: deleteModelWasmInCache });

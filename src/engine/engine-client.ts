@@ -1,20 +1,22 @@
 /**
- * The page's one door to the model: a thin facade over web-llm's `WebWorkerMLCEngine` that turns
- * load progress, readiness and failures into store updates, and web-llm's string errors into our
- * error codes. The worker itself (workers/llm.worker.ts) is web-llm's own handler; there is no
- * second RPC layer. web-llm's client code is fetched with the first load (see web-llm.ts), while the
- * worker starts.
+ * The page's one door to the GPU model: a thin facade over the model worker (workers/llm.worker.ts,
+ * which runs web-llm's MLCEngine) that turns load progress, readiness and failures into store
+ * updates, and web-llm's error texts into our error codes. It speaks our own messages
+ * (llm-protocol.ts, through llm-connection.ts), so the page never loads web-llm: only the worker
+ * does (README, Decisions).
  */
-import type { AppConfig, ModelRecord, WebWorkerMLCEngine } from '@mlc-ai/web-llm';
+import type { AppConfig, ChatCompletionRequestStreaming, ModelRecord } from '@mlc-ai/web-llm';
+import { firstRefused } from '../security/connect-policy.js';
 import type { ChatEngine, ChatRequest, ChatStreamEvent } from './chat-engine.js';
-import { engineError, toEngineError, type EngineError } from './errors.js';
-import { deleteCachedModel, forgetModelProgram, modelBaseUrl } from './model-cache.js';
+import { engineError, hostNotAllowedError, toEngineError, type EngineError } from './errors.js';
+import { isLlmFailure, LlmConnection, type ChatStream } from './llm-connection.js';
+import type { WebLlmFile } from './llm-protocol.js';
+import { deleteCachedModel, modelBaseUrl } from './model-cache.js';
 import { answerWithin } from './model-library.js';
 import { ReplyQueue } from './reply-queue.js';
 import { finiteUsage, notReadyError } from './reply-checks.js';
 import { DOWNLOAD_RETRY_DELAYS_MS, EtaEstimator, nextRetry, parseProgressReport, pause } from './progress.js';
 import type { EngineStore } from './store.js';
-import { loadWebLlm } from './web-llm.js';
 // Named Worker so Vite still sees `new Worker(new URL(…))` and bundles the script (see module-worker.ts).
 import { ModuleWorker as Worker } from './module-worker.js';
 
@@ -31,6 +33,9 @@ export interface EngineClientOptions {
 
 /** How long a reply may take to stop once asked before its worker counts as gone. */
 const STOP_GRACE_MS = 5000;
+
+/** How long web-llm's cache deletes may take in the worker before the page goes on without them. */
+const FORGET_WITHIN_MS = 10_000;
 
 export function createLlmWorker(): Worker {
   return new Worker(new URL('../../workers/llm.worker.ts', import.meta.url), { type: 'module', name: 'aperto-llm' });
@@ -54,12 +59,11 @@ export class EngineClient implements ChatEngine {
   private readonly createWorker: () => Worker;
   private readonly retryDelaysMs: readonly number[];
   private worker?: Worker;
-  private engine?: WebWorkerMLCEngine;
+  /** Our messages to the current worker; closed (every call failed) when the worker is dropped. */
+  private connection?: LlmConnection;
   /** Bumped by every load and cancel, so answers from a superseded load are ignored. */
   private loadGeneration = 0;
   private pending?: Interruption;
-  /** Rejected when the current worker is dropped, so a reply waiting on a dead worker ends. */
-  private workerGone?: Interruption;
   /** Replies and loads take turns: one model, one reply at a time. */
   private readonly replies = new ReplyQueue();
 
@@ -84,19 +88,13 @@ export class EngineClient implements ChatEngine {
     return this.appConfig;
   }
 
-  /** Replace the list of models the engine may load (e.g. after adding a custom model). */
+  /** Replace the list of models the engine may load (e.g. after adding a custom model); each load sends it. */
   setAppConfig(appConfig: AppConfig): void {
     this.appConfig = appConfig;
-    this.engine?.setAppConfig(appConfig);
   }
 
   private findRecord(modelId: string): ModelRecord | undefined {
     return this.appConfig.model_list.find((record) => record.model_id === modelId);
-  }
-
-  /** The underlying web-llm engine (its client code fetched on first use), for chat completions. */
-  webLlmEngine(): Promise<WebWorkerMLCEngine> {
-    return this.ensureEngine();
   }
 
   /**
@@ -132,23 +130,29 @@ export class EngineClient implements ChatEngine {
       for (let tries = 0; ; tries++) {
         const eta = new EtaEstimator();
         try {
-          const engine = await Promise.race([this.ensureEngine(), pending.promise]);
-          if (generation !== this.loadGeneration) return false;
-          engine.setInitProgressCallback((report) => {
-            if (generation !== this.loadGeneration) return;
-            this.store.reportProgress(modelId, eta.update(parseProgressReport(report), performance.now()));
-          });
+          const connection = this.ensureConnection();
           const context = this.contextSize ? this.contextFor(modelId) : undefined;
-          await Promise.race([engine.reload(modelId, context ? { context_window_size: context } : undefined), pending.promise]);
+          const loaded = connection.call(
+            'load',
+            { modelId, appConfig: this.configFor(record), ...(context ? { chatOptions: { context_window_size: context } } : {}) },
+            {
+              onProgress: (report) => {
+                if (generation !== this.loadGeneration) return;
+                this.store.reportProgress(modelId, eta.update(parseProgressReport(report), performance.now()));
+              },
+            },
+          );
+          await Promise.race([loaded, pending.promise]);
           if (generation !== this.loadGeneration) return false;
           this.store.markReady(modelId);
           return true;
         } catch (raw) {
           if (generation !== this.loadGeneration) return false;
           const error = await this.explain(raw, record);
-          if (error.code === 'bad-model-library') await forgetModelProgram(modelId, this.appConfig);
+          // web-llm caches a library even when it fails to instantiate; forget it, so Retry fetches it again.
+          if (error.code === 'bad-model-library') await this.forgetInWorker(modelId, ['library', 'config']);
           // A file that failed its integrity hash is in web-llm's cache by now; keep none of it.
-          if (error.code === 'bad-model-file') await deleteCachedModel(modelId, this.appConfig).catch(() => undefined);
+          if (error.code === 'bad-model-file') await this.deleteFiles(modelId).catch(() => undefined);
           // A failed load can leave the worker's engine half-initialised (or its GPU device lost);
           // the next attempt starts from a fresh worker.
           this.discardWorker();
@@ -182,44 +186,28 @@ export class EngineClient implements ChatEngine {
     const state = this.store.state;
     if (state.status !== 'ready') throw notReadyError(state);
     this.store.startGenerating();
-    const worker = this.worker;
+    let streaming: ChatStream | undefined;
+    let worker: Worker | undefined;
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
     const interrupt = () => {
-      this.engine?.interruptGenerate();
+      streaming?.stop();
       // A stuck worker never ends the reply, and every later request and load waits behind it.
       graceTimer ??= setTimeout(() => {
         if (this.worker === worker) this.markLost(`The model did not stop within ${STOP_GRACE_MS / 1000} s of being asked to.`);
       }, STOP_GRACE_MS);
     };
-    stop.addEventListener('abort', interrupt, { once: true });
-    let stopResent = false;
     let ended: string | null | undefined;
+    let complete = false;
     try {
-      const engine = await this.ensureEngine();
-      const stream = await engine.chat.completions.create({
-        messages: request.messages,
-        stream: true,
-        stream_options: { include_usage: true },
-        temperature: request.temperature,
-        top_p: request.topP,
-        max_tokens: request.maxTokens,
-        ...(request.seed !== undefined ? { seed: request.seed } : {}),
-        ...(request.stop?.length ? { stop: request.stop } : {}),
-        ...(request.enableThinking !== undefined ? { extra_body: { enable_thinking: request.enableThinking } } : {}),
-      });
-      const chunks = stream[Symbol.asyncIterator]();
-      const gone = this.workerGone?.promise;
-      for (;;) {
-        // A worker that dies mid-reply never sends the next chunk; its loss ends the reply instead.
-        const next = await (gone ? Promise.race([chunks.next(), gone]) : chunks.next());
-        if (next.done) break;
-        const chunk = next.value;
-        // A stop that reached the worker before its generation started was reset by it; once the
-        // first chunk shows generation is under way, ask again.
-        if (stop.aborted && !stopResent) {
-          stopResent = true;
-          interrupt();
-        }
+      // A worker that dies mid-reply never sends the next chunk; dropping it closes the connection,
+      // which ends the reply with why.
+      streaming = this.ensureConnection().chat({ request: webLlmRequest(request) });
+      worker = this.worker;
+      // A stop that reaches the worker before web-llm starts generating is asked again by the worker
+      // once generation is under way.
+      if (stop.aborted) interrupt();
+      else stop.addEventListener('abort', interrupt, { once: true });
+      for await (const chunk of streaming.chunks) {
         ended = chunk.choices[0]?.finish_reason ?? ended;
         const text = chunk.choices[0]?.delta?.content;
         if (text) yield { type: 'delta', text };
@@ -241,9 +229,10 @@ export class EngineClient implements ChatEngine {
           };
         }
       }
+      complete = true;
       if (stop.aborted || ended === 'abort') yield { type: 'stopped' };
     } catch (raw) {
-      const error = toEngineError(raw);
+      const error = this.engineErrorOf(raw);
       // The GPU device was lost (web-llm then unloads the model) or the worker died: nothing more
       // can run on this worker, so say so in the store, where recovery and the Reload button act.
       if (error.code === 'device-lost' || error.code === 'worker-lost') this.loseWorker(error);
@@ -251,6 +240,8 @@ export class EngineClient implements ChatEngine {
     } finally {
       clearTimeout(graceTimer);
       stop.removeEventListener('abort', interrupt);
+      // The reader left early (break, an error in its loop): the worker stops generating too.
+      if (!complete) streaming?.stop();
       this.store.finishGenerating();
     }
   }
@@ -278,11 +269,32 @@ export class EngineClient implements ChatEngine {
       this.replies.stopAll();
       await this.replies.exclusive(async () => {
         if (this.store.modelId !== modelId) return;
-        await this.engine?.unload().catch(() => undefined);
+        await this.connection?.call('unload', null).catch(() => undefined);
         this.store.reset();
       });
     }
-    await deleteCachedModel(modelId, this.appConfig);
+    await this.deleteFiles(modelId);
+  }
+
+  /** web-llm's own deletes (in the worker, started for it if need be), then our sweep of what is left. */
+  private deleteFiles(modelId: string): Promise<void> {
+    return deleteCachedModel(modelId, this.appConfig, (files) => this.forgetInWorker(modelId, files));
+  }
+
+  /**
+   * Run web-llm's cache deletes for a model's files in the worker, where web-llm is. Never fails: a
+   * worker that cannot start or answer leaves the files to the page's sweep (model-cache.ts).
+   */
+  private async forgetInWorker(modelId: string, files: WebLlmFile[]): Promise<void> {
+    const record = this.findRecord(modelId);
+    if (!record) return;
+    const forgotten = this.ensureConnection().call('forget', { modelId, appConfig: this.configFor(record), files });
+    await answerWithin(forgotten, FORGET_WITHIN_MS);
+  }
+
+  /** What the worker needs of the app config for one model: its record (web-llm finds it by id). */
+  private configFor(record: ModelRecord): AppConfig {
+    return { ...this.appConfig, model_list: [record] };
   }
 
   /**
@@ -291,12 +303,12 @@ export class EngineClient implements ChatEngine {
    * (device-lost); a worker that does not answer in time is lost.
    */
   async checkModel(timeoutMs: number): Promise<EngineError | undefined> {
-    const engine = this.engine;
-    if (!engine) return undefined;
-    const answer = await answerWithin(engine.getMessage(), timeoutMs);
+    const connection = this.connection;
+    if (!connection) return undefined;
+    const answer = await answerWithin(connection.call('check', null), timeoutMs);
     if (answer.kind === 'late') return engineError('worker-lost', `The model worker did not answer within ${timeoutMs / 1000} s.`);
     if (answer.kind === 'rejected') {
-      const error = toEngineError(answer.reason);
+      const error = this.engineErrorOf(answer.reason);
       if (error.code === 'device-lost' || error.code === 'worker-lost') return error;
     }
     return undefined;
@@ -330,34 +342,34 @@ export class EngineClient implements ChatEngine {
     this.discardWorker();
   }
 
-  /**
-   * The worker and web-llm's client for it. The worker starts at once, so it fetches its own copy of
-   * web-llm while the page fetches the client code.
-   */
-  private async ensureEngine(): Promise<WebWorkerMLCEngine> {
-    if (this.engine) return this.engine;
-    const worker = this.worker ?? this.startWorker();
-    const { WebWorkerMLCEngine } = await loadWebLlm();
-    // Dropped meanwhile (a cancel, a crash): whoever dropped it has said why.
-    if (this.worker !== worker) throw engineError('aborted');
-    this.engine ??= new WebWorkerMLCEngine(worker, { appConfig: this.appConfig });
-    return this.engine;
-  }
-
-  private startWorker(): Worker {
+  /** The worker (started on first use: a load, a reply, a delete) and our messages to it. */
+  private ensureConnection(): LlmConnection {
+    if (this.connection) return this.connection;
     const worker = this.createWorker();
     worker.addEventListener('error', (event) => this.onWorkerCrash(worker, event));
+    worker.addEventListener('messageerror', () => {
+      if (worker === this.worker) this.markLost('A message from the model worker could not be read.');
+    });
     this.worker = worker;
-    this.workerGone = interruption();
-    return worker;
+    this.connection = new LlmConnection(worker);
+    return this.connection;
   }
 
   private discardWorker(reason: EngineError = engineError('aborted')): void {
-    this.workerGone?.reject(reason);
-    this.workerGone = undefined;
+    // Whatever still waits on this worker (a reply, a load, a check) ends with why it was dropped.
+    this.connection?.close(reason);
+    this.connection = undefined;
     this.worker?.terminate();
     this.worker = undefined;
-    this.engine = undefined;
+  }
+
+  /**
+   * Our error for what a call to the worker failed with: web-llm's error text mapped as before, or,
+   * for a download the worker's Content-Security-Policy refused, the host and how to allow it.
+   */
+  private engineErrorOf(raw: unknown): EngineError {
+    if (!isLlmFailure(raw)) return toEngineError(raw);
+    return raw.blockedUrl ? hostNotAllowedError(raw.blockedUrl, raw.text) : toEngineError(raw.text);
   }
 
   private onWorkerCrash(worker: Worker, event: ErrorEvent): void {
@@ -371,7 +383,7 @@ export class EngineClient implements ChatEngine {
    * request for the model's config tells them apart; it is only made after a failure.
    */
   private async explain(raw: unknown, record: ModelRecord): Promise<EngineError> {
-    const error = toEngineError(raw);
+    const error = this.engineErrorOf(raw);
     if (/Integrity verification failed/i.test(error.detail ?? '')) {
       return {
         ...error,
@@ -380,6 +392,10 @@ export class EngineClient implements ChatEngine {
       };
     }
     if (error.code !== 'network') return error;
+    // A host this page's policy leaves out fails like an unreachable one; it is never worth retrying
+    // (nor asking it for its files: the policy refuses those requests too).
+    const refused = await firstRefused([modelBaseUrl(record), record.model_lib]);
+    if (refused) return hostNotAllowedError(refused, error.detail);
     const missing = async (url: string) => {
       try {
         const response = await fetch(url, { method: 'HEAD', cache: 'no-store' });
@@ -405,4 +421,22 @@ export class EngineClient implements ChatEngine {
     }
     return error;
   }
+}
+
+/**
+ * web-llm's request for a reply: usage on (web-llm then reports prefill/decode speed and time to
+ * first token in `usage.extra`), and only the options the request sets.
+ */
+function webLlmRequest(request: ChatRequest): ChatCompletionRequestStreaming {
+  return {
+    messages: request.messages,
+    stream: true,
+    stream_options: { include_usage: true },
+    temperature: request.temperature,
+    top_p: request.topP,
+    max_tokens: request.maxTokens,
+    ...(request.seed !== undefined ? { seed: request.seed } : {}),
+    ...(request.stop?.length ? { stop: request.stop } : {}),
+    ...(request.enableThinking !== undefined ? { extra_body: { enable_thinking: request.enableThinking } } : {}),
+  };
 }

@@ -6,6 +6,7 @@
  * reliable signal is the text: usually `"<ErrorName>: <message>"`. On the main thread we may also
  * get real Error or DOMException objects; both are reduced to the same text first.
  */
+import { hostRefusal } from '../security/connect-policy.js';
 
 export type EngineErrorCode =
   | 'no-webgpu'
@@ -15,6 +16,7 @@ export type EngineErrorCode =
   | 'quota'
   | 'network'
   | 'model-not-found'
+  | 'host-not-allowed'
   | 'bad-model-library'
   | 'bad-model-file'
   | 'gpu-limits'
@@ -63,6 +65,10 @@ const MESSAGES: Record<EngineErrorCode, Omit<EngineError, 'code' | 'detail'>> = 
   'model-not-found': {
     message: 'That model could not be found.',
     hint: 'Choose a model from the catalog in Models, or check the model id or URL for typos.',
+  },
+  'host-not-allowed': {
+    message: 'This site’s Content-Security-Policy does not allow downloads from the model’s host.',
+    hint: 'Retrying will not help. Choose a model from another host, or ask the site’s owner to allow this one (APERTO_MODEL_HOSTS).',
   },
   'bad-model-library': {
     message: 'The model’s program (its WebAssembly library) is broken or does not match this version of Aperto.',
@@ -203,6 +209,14 @@ export function errorText(raw: unknown): string {
 
 export function classifyError(raw: unknown): EngineErrorCode {
   return firstRule(errorText(raw))?.rule.code ?? 'unknown';
+}
+
+/**
+ * A download the page's (or its worker's) Content-Security-Policy refused: the host and how a site
+ * owner allows it, in the same sentence as when such a model is added (connect-policy.ts).
+ */
+export function hostNotAllowedError(url: string, detail?: string): EngineError {
+  return { ...engineError('host-not-allowed', detail ?? `connect-src refused ${url}`), message: hostRefusal(url) };
 }
 
 /** Build the user-facing error for a code, keeping the raw text as detail. */

@@ -4,12 +4,12 @@
  * web-llm keeps everything in three Cache Storage caches keyed by the file's URL: weights and
  * tokenizer in "webllm/model", mlc-chat-config.json in "webllm/config", the compiled model library
  * in "webllm/wasm". We read those caches directly to list sizes (web-llm has no API for that) and
- * use web-llm's own delete functions, then sweep leftovers of interrupted downloads that its
- * manifest-driven delete cannot see. Listing needs no web-llm code; deleting fetches it (web-llm.ts).
+ * use web-llm's own delete functions, which run in the model worker (the page never loads web-llm),
+ * then sweep leftovers of interrupted downloads that its manifest-driven delete cannot see.
  */
 import type { AppConfig, ModelRecord } from '@mlc-ai/web-llm';
+import type { WebLlmFile } from './llm-protocol.js';
 import type { StoredModel } from './model-library.js';
-import { loadWebLlm } from './web-llm.js';
 
 export const WEBLLM_CACHES = ['webllm/model', 'webllm/config', 'webllm/wasm'] as const;
 
@@ -139,21 +139,21 @@ export async function listCachedModels(appConfig: AppConfig): Promise<StoredMode
   return found.sort((a, b) => b.bytes - a.bytes);
 }
 
+/** web-llm's own deletes of some of a model's files (run in the model worker, where web-llm is). */
+export type ForgetInWebLlm = (files: WebLlmFile[]) => Promise<void>;
+
 /**
  * Remove a model's weights, tokenizer and config, plus its library unless another cached model
  * still uses the same one.
  */
-export async function deleteCachedModel(modelId: string, appConfig: AppConfig): Promise<void> {
+export async function deleteCachedModel(modelId: string, appConfig: AppConfig, forget: ForgetInWebLlm): Promise<void> {
   const record = appConfig.model_list.find((r) => r.model_id === modelId);
   if (!record) return;
   const baseUrl = modelBaseUrl(record);
-  // Without web-llm's code (offline, before the app was kept on this device) the sweep below still
-  // removes the weights and config.
-  const webLlm = await loadWebLlm().catch(() => undefined);
   // web-llm's delete reads the weights manifest from the cache; without it (an interrupted first
-  // download) it throws, and the sweep below does the work instead.
-  await webLlm?.deleteModelInCache(modelId, appConfig).catch(() => undefined);
-  await webLlm?.deleteChatConfigInCache(modelId, appConfig).catch(() => undefined);
+  // download) it fails, and the sweep below does the work instead. So does the sweep when web-llm's
+  // code cannot run (offline, before the app was kept on this device).
+  await forget(['weights', 'config']).catch(() => undefined);
   // Keep the library if another model with files on this device uses it (keys only: no sizes needed).
   const remaining = (await Promise.all(['webllm/model', 'webllm/config'].map(cacheEntries))).flat();
   for (const entry of remaining) if (entry.url.startsWith(baseUrl)) await entry.cache.delete(entry.request);
@@ -162,17 +162,5 @@ export async function deleteCachedModel(modelId: string, appConfig: AppConfig): 
     const otherBase = modelBaseUrl(r);
     return otherBase !== baseUrl && remaining.some((entry) => entry.url.startsWith(otherBase));
   });
-  if (!libraryStillUsed) await webLlm?.deleteModelWasmInCache(modelId, appConfig).catch(() => undefined);
-}
-
-/**
- * A model library that failed to instantiate stays cached, and every later load would fail from the
- * cache without touching the network. Forget the library and config so a retry fetches them again.
- */
-export async function forgetModelProgram(modelId: string, appConfig: AppConfig): Promise<void> {
-  const webLlm = await loadWebLlm().catch(() => undefined);
-  await Promise.all([
-    webLlm?.deleteModelWasmInCache(modelId, appConfig).catch(() => undefined),
-    webLlm?.deleteChatConfigInCache(modelId, appConfig).catch(() => undefined),
-  ]);
+  if (!libraryStillUsed) await forget(['library']).catch(() => undefined);
 }

@@ -8,6 +8,7 @@ import type { ChatEngine } from './chat-engine.js';
 import type { DeviceReport } from './device.js';
 import type { EngineError } from './errors.js';
 import type { EngineKind } from './store.js';
+import { firstRefused, hostRefusal } from '../security/connect-policy.js';
 
 /** Files of one model kept on this device. */
 export interface StoredModel {
@@ -131,6 +132,16 @@ export interface ModelLibrary {
   previewCustom(input: CustomModelInput): CatalogEntry;
   /** Takes a model added by URL out of the catalog (and the engine's list); the removed entry, or undefined for any other id. */
   removeCustom(modelId: string): CatalogEntry | undefined;
+}
+
+/**
+ * Refuse a model whose files come from a host this page's Content-Security-Policy leaves out, when
+ * it is added: the browser would refuse every download of it. Throws CustomModelError with the
+ * sentence that names the host and how the site's owner allows it (connect-policy.ts).
+ */
+export async function refuseBlockedHosts(entry: Pick<CatalogEntry, 'modelUrl' | 'libraryUrl'>): Promise<void> {
+  const refused = await firstRefused([entry.modelUrl, entry.libraryUrl]);
+  if (refused) throw new CustomModelError(hostRefusal(refused));
 }
 
 export type Answer = { kind: 'resolved' } | { kind: 'rejected'; reason: unknown } | { kind: 'late' };

@@ -1,6 +1,7 @@
 /**
- * Failures of the GPU engine that only a real GPU shows in full, taken as far as CI reaches: web-llm's
- * real worker and its real error texts, with no model library to load (CI has none).
+ * Failures of the GPU engine that only a real GPU shows in full, taken as far as CI reaches: the
+ * model worker with web-llm's real engine and its real error texts, with no model library to load
+ * (CI has none).
  */
 import type { AppConfig } from '@mlc-ai/web-llm';
 import { expect } from '@open-wc/testing';
@@ -45,16 +46,14 @@ describe('the GPU engine after its device was lost', () => {
   let store: EngineStore;
 
   /**
-   * The page believes the model is loaded (as after a load); the worker is web-llm's real handler
-   * whose engine has unloaded it, which is what web-llm's device.lost handler does.
+   * The page has loaded the model through the model worker; the engine in the worker is web-llm's
+   * real MLCEngine, which has unloaded it again, as web-llm's device.lost handler does.
    */
   async function engineAfterDeviceLoss(): Promise<void> {
     store = new EngineStore();
-    const workerUrl = new URL(`../support/model-gone.worker.ts?model=${encodeURIComponent(MODEL)}`, import.meta.url);
+    const workerUrl = new URL('../support/model-gone.worker.ts', import.meta.url);
     client = new EngineClient({ store, appConfig, createWorker: () => new ModuleWorker(workerUrl, { type: 'module' }) });
-    ((await client.webLlmEngine()) as unknown as { modelId: string[] }).modelId = [MODEL];
-    store.startLoading(MODEL);
-    store.markReady(MODEL);
+    expect(await client.load(MODEL), JSON.stringify(store.state)).to.equal(true);
   }
 
   afterEach(() => client.dispose());

@@ -1,8 +1,8 @@
 /**
  * The translator's request as each engine receives it, and what a model makes of it.
  *
- * - web-llm (GPU): what the app hands web-llm for a translation, checked by web-llm's own request
- *   validation. Its conversation template for Qwen3 comes with the model's mlc-chat-config, which
+ * - web-llm (GPU): what the app hands web-llm for a translation, as it arrives in the model worker,
+ *   checked by web-llm's own request validation. Its conversation template for Qwen3 comes with the model's mlc-chat-config, which
  *   cannot be downloaded here, so the rendered prompt itself is not seen; web-llm adds the empty
  *   think block for `enable_thinking: false` itself, whatever the template (llm_chat.ts).
  * - wllama (CPU): llama.cpp renders the GGUF's own Jinja chat template. A synthetic model carrying
@@ -47,16 +47,17 @@ describe('a translation request on the GPU engine (web-llm)', () => {
 
   it('hands web-llm the instruction and text in the user turn, a newline stop, a small cap and the thinking switch off', async () => {
     const store = new EngineStore();
-    const worker = new URL('../support/model-gone.worker.ts', import.meta.url);
-    client = new EngineClient({ store, appConfig: { model_list: hubModelRecords(new URL('/hub/', location.href).href) }, createWorker: () => new ModuleWorker(worker, { type: 'module' }) });
+    const workerUrl = new URL('../support/request-catcher.worker.ts', import.meta.url);
     const sent: ChatCompletionRequest[] = [];
-    // What the app sends, caught before the worker (no model library loads here).
-    ((await client.webLlmEngine()) as unknown as { chatCompletion: (request: ChatCompletionRequest) => Promise<AsyncIterable<unknown>> }).chatCompletion = async (request) => {
-      sent.push(structuredClone({ ...request }));
-      return (async function* () {
-        yield { choices: [{ delta: { content: 'Quelle est la capitale de la France ?' }, finish_reason: 'stop' }] };
-      })();
+    // What the app sends, caught in the model worker where web-llm would receive it (no model library loads here).
+    const createWorker = () => {
+      const worker = new ModuleWorker(workerUrl, { type: 'module' });
+      worker.addEventListener('message', (event: MessageEvent<{ kind?: string; request?: ChatCompletionRequest }>) => {
+        if (event.data.kind === 'caught' && event.data.request) sent.push(event.data.request);
+      });
+      return worker;
     };
+    client = new EngineClient({ store, appConfig: { model_list: hubModelRecords(new URL('/hub/', location.href).href) }, createWorker });
     store.startLoading(QWEN3_GPU);
     store.markReady(QWEN3_GPU);
 

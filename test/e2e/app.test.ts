@@ -125,9 +125,10 @@ function savedCustomModels(page: Page): Promise<unknown> {
 }
 
 describe('a link naming a GPU model and a library from outside the catalog', () => {
-  // Neither address needs to answer: nothing may be fetched from them before the person agrees.
+  // Neither address needs to answer: nothing may be fetched from them before the person agrees. Both
+  // hosts are ones the policy allows (a host it leaves out is refused before any question: model-hosts.test.ts).
   const weights = 'https://huggingface.co/someone/x-q4f32_1-MLC';
-  const library = 'https://code.example.net/builds/web/lib.wasm';
+  const library = 'https://raw.githubusercontent.com/someone/builds/web/lib.wasm';
   const link = `${appUrl}?engine=webgpu&model=${encodeURIComponent(weights)}&model_lib=${encodeURIComponent(library)}#/models`;
   let browser: Browser;
   beforeAll(async () => {
@@ -141,7 +142,7 @@ describe('a link naming a GPU model and a library from outside the catalog', () 
     const page = await context.newPage();
     const fetched: string[] = [];
     page.on('request', (request) => {
-      if (['huggingface.co', 'code.example.net'].includes(new URL(request.url()).hostname)) fetched.push(request.url());
+      if (['huggingface.co', 'raw.githubusercontent.com'].includes(new URL(request.url()).hostname)) fetched.push(request.url());
     });
     return { page, fetched };
   }
@@ -157,9 +158,9 @@ describe('a link naming a GPU model and a library from outside the catalog', () 
 
     expect(text).toContain('This link offers a model that is not in the catalog: x-q4f32_1-MLC');
     expect(text).toContain('Nothing has been downloaded or saved.');
-    expect(text).toContain('Code from code.example.net/builds/web/…');
+    expect(text).toContain('Code from raw.githubusercontent.com/someone/builds/…');
     expect(text).toContain('Weights from huggingface.co/someone/x-q4f32_1-MLC');
-    expect(text).toContain('Add this model? Its program comes from code.example.net/builds/web/… — only add models from sources you trust.');
+    expect(text).toContain('Add this model? Its program comes from raw.githubusercontent.com/someone/builds/… — only add models from sources you trust.');
     expect(await page.$('pierce/aperto-model-card[data-model-id="x-q4f32_1-MLC"]')).toBeNull();
     expect(await savedCustomModels(page)).toBeNull();
     expect(fetched).toEqual([]);
@@ -192,7 +193,7 @@ describe('a link naming a GPU model and a library from outside the catalog', () 
     const saved = await until(() => savedCustomModels(page), (value) => value !== null, 'the saved model');
 
     expect(await card.evaluate((el) => el.shadowRoot!.querySelector('[data-sources]')!.textContent!.replace(/\s+/g, ' ').trim())).toBe(
-      'Weights from huggingface.co/someone/x-q4f32_1-MLC · code from code.example.net/builds/web/…',
+      'Weights from huggingface.co/someone/x-q4f32_1-MLC · code from raw.githubusercontent.com/someone/builds/…',
     );
     expect(saved).toEqual([{ engine: 'webgpu', url: weights, libraryUrl: library, contextWindow: 4096 }]);
     expect(fetched, 'adding is not loading: nothing is downloaded yet').toEqual([]);

@@ -1,15 +1,20 @@
 /**
  * "First visit in one second": the JavaScript the app page loads before its view appears stays
  * within its budget (scripts/first-view-budget.mjs), holds none of the model and speech libraries,
- * and the view does not wait for the device probe.
+ * and the view does not wait for the device probe. web-llm is fetched by the GPU model worker only,
+ * once, and never when the CPU engine runs models.
  */
+import { readdir, readFile } from 'node:fs/promises';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { FIRST_VIEW_BUDGET_BYTES, measureFirstView } from '../../scripts/first-view-budget.mjs';
+import { acceptLinkedModel, loadLinkedModel } from './app-flows.js';
 import { launchChromium, recordPageErrors, until, visibleText, waitForElement } from './browser.js';
+import { NetworkRecorder } from './network-recorder.js';
 
 const appUrl = inject('appUrl');
 const outDir = inject('appOutDir');
+const hubUrl = inject('crossOriginHubUrl');
 
 /** Text found only in each library's own code (one of its error messages, one of its functions). */
 const LIBRARY_MARKERS = {
@@ -37,13 +42,66 @@ describe('the first view of the built app', () => {
     expect(found).toEqual([]);
   });
 
-  it('has web-llm only where it runs models: its worker, and the page’s client loaded on use', async () => {
-    const { readdir, readFile } = await import('node:fs/promises');
-    const assets = (await readdir(`${outDir}/assets`)).filter((file) => file.endsWith('.js'));
-    const withWebLlm = [];
-    for (const file of assets) if ((await readFile(`${outDir}/assets/${file}`, 'utf8')).includes(LIBRARY_MARKERS['web-llm'])) withWebLlm.push(file);
+  it('has web-llm only where it runs models: in the model worker’s script, and in no file the page imports', async () => {
+    expect(await filesWithWebLlm()).toEqual([expect.stringMatching(/^llm\.worker-.*\.js$/)]);
+  });
+});
 
-    expect(withWebLlm.sort()).toEqual([expect.stringMatching(/^llm\.worker-.*\.js$/), expect.stringMatching(/^web-llm-.*\.js$/)]);
+/** The build's scripts that carry web-llm's code. */
+async function filesWithWebLlm(): Promise<string[]> {
+  const assets = (await readdir(`${outDir}/assets`)).filter((file) => file.endsWith('.js'));
+  const found: string[] = [];
+  for (const file of assets) if ((await readFile(`${outDir}/assets/${file}`, 'utf8')).includes(LIBRARY_MARKERS['web-llm'])) found.push(file);
+  return found.sort();
+}
+
+/** The recorded requests (page and its workers; not the service worker's precaching) for a file carrying web-llm. */
+function webLlmRequests(recorder: NetworkRecorder, files: readonly string[]): Array<{ file: string; from: string }> {
+  return recorder
+    .all()
+    .filter((request) => request.from !== 'service worker')
+    .map((request) => ({ file: new URL(request.url).pathname.split('/').at(-1)!, from: request.from }))
+    .filter((request) => files.includes(request.file));
+}
+
+describe('web-llm, fetched by the model worker only', () => {
+  let browser: Browser | undefined;
+  afterAll(() => browser?.close());
+
+  it('on a GPU model load in Chromium: once, as the model worker’s script, and in no module of the page', async () => {
+    browser = await launchChromium({ webgpu: true });
+    const page = await browser.newPage();
+    const recorder = await NetworkRecorder.attach(browser, page, new URL(appUrl).origin);
+    recorder.start();
+    // The hub's model whose library is not WebAssembly: the load runs in web-llm as far as compiling it.
+    const model = `${hubUrl}aperto-test/broken-library-q4f32_1-MLC/resolve/main/`;
+    const library = `${hubUrl}libs/broken-library.wasm`;
+    await page.goto(`${appUrl}?engine=webgpu&model=${encodeURIComponent(model)}&model_lib=${encodeURIComponent(library)}#/models`);
+    const card = await acceptLinkedModel(page);
+    await (await card.$('pierce/button.primary'))!.click();
+    const alert = await waitForElement(page, '[role="alert"][data-code]', 60_000);
+    expect(await alert.evaluate((el) => el.getAttribute('data-code')), 'web-llm in the worker compiled the library').toBe('bad-model-library');
+
+    const files = await filesWithWebLlm();
+    expect(webLlmRequests(recorder, files)).toEqual([{ file: expect.stringMatching(/^llm\.worker-.*\.js$/), from: 'page' }]);
+    // The page's own resources (its Resource Timing; the worker's imports are the worker's own): the
+    // worker's script, which the page fetches to start the worker, and no module of the page's.
+    const pageResources = await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name));
+    const withWebLlm = pageResources.map((url) => new URL(url).pathname.split('/').at(-1)!).filter((file) => files.includes(file));
+    expect(withWebLlm).toEqual([expect.stringMatching(/^llm\.worker-.*\.js$/)]);
+  });
+
+  it('never with the CPU engine: loading a model', async () => {
+    await browser?.close();
+    browser = await launchChromium({ webgpu: false });
+    const page = await browser.newPage();
+    const recorder = await NetworkRecorder.attach(browser, page, new URL(appUrl).origin);
+    recorder.start();
+
+    await loadLinkedModel(page, appUrl, `${hubUrl}gguf/synthetic.gguf`);
+
+    expect(webLlmRequests(recorder, await filesWithWebLlm())).toEqual([]);
+    expect(recorder.all().length, 'the recorder saw the load').toBeGreaterThan(0);
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   classifyError,
   engineError,
+  hostNotAllowedError,
   isEngineError,
   toEngineError,
   type EngineErrorCode,
@@ -40,6 +41,7 @@ const ALL_CODES = Object.keys({
   quota: true,
   network: true,
   'model-not-found': true,
+  'host-not-allowed': true,
   'bad-model-library': true,
   'bad-model-file': true,
   'gpu-limits': true,
@@ -190,5 +192,17 @@ describe('isEngineError', () => {
 
   it.each([null, undefined, 'network', 0])('rejects %s', (value) => {
     expect(isEngineError(value)).toBe(false);
+  });
+});
+
+describe('a download the Content-Security-Policy refused', () => {
+  it('names the host and how the site’s owner allows it, and is not a network error', () => {
+    const error = hostNotAllowedError('https://models.example.org:8443/aperto/model.gguf');
+
+    expect(error.code).toBe('host-not-allowed');
+    expect(error.message).toBe(
+      'This site’s Content-Security-Policy does not allow downloads from models.example.org:8443; the site’s owner can allow them by adding https://models.example.org:8443 to APERTO_MODEL_HOSTS (or to connect-src in the policy the server sends).',
+    );
+    expect(isEngineError(error)).toBe(true);
   });
 });

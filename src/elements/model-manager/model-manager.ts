@@ -8,6 +8,7 @@ import {
   MAX_CONTEXT_WINDOW,
   MIN_CONTEXT_WINDOW,
   fitEntries,
+  refuseBlockedHosts,
   type CustomModelInput,
   type ModelLibrary,
   type StoredModel,
@@ -86,6 +87,8 @@ export class ApertoModelManager extends LitElement {
 
   private engineState!: EngineStateController;
   private lastStatus?: EngineStatus;
+  /** Counts the form's checks, so only the latest one's answer is shown. */
+  private customChecks = 0;
 
   constructor() {
     super();
@@ -434,7 +437,7 @@ export class ApertoModelManager extends LitElement {
     const gpu = this.library.kind === 'webgpu';
     return html`<section aria-labelledby="custom-h">
       <h2 id="custom-h">Add a model by URL</h2>
-      <form class="panel custom" @submit=${this.checkCustom} @input=${() => (this.pending = undefined)}>
+      <form class="panel custom" @submit=${this.checkCustom} @input=${this.onCustomInput}>
         <p class="muted">
           ${gpu
             ? 'A web-llm (MLC) model: the folder or Hugging Face repository with mlc-chat-config.json, and the .wasm library compiled for it.'
@@ -474,9 +477,10 @@ export class ApertoModelManager extends LitElement {
   /**
    * "Add model" checks the addresses and asks "Add this model?", naming where the weights and the
    * code come from. Typing an address is not the same as trusting its host: the person may have
-   * pasted it from somewhere, and this is the one moment the hosts are put in front of them.
+   * pasted it from somewhere, and this is the one moment the hosts are put in front of them. A host
+   * this site's policy leaves out is refused here, naming it: no download from it could succeed.
    */
-  private readonly checkCustom = (event: SubmitEvent): void => {
+  private readonly checkCustom = async (event: SubmitEvent): Promise<void> => {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
     const input: CustomModelInput = {
@@ -486,16 +490,28 @@ export class ApertoModelManager extends LitElement {
     // Only the GPU form has the field; an empty one means the default, anything else the library checks.
     const context = String(data.get('contextWindow') ?? '').trim();
     if (context) input.contextWindow = Number(context);
+    const check = ++this.customChecks;
     try {
       const entry = this.library.previewCustom(input);
-      this.customError = '';
       // Added before, so its sources were confirmed then: only its context window may change.
-      if (this.library.entries().includes(entry)) void this.keep(input);
+      const known = this.library.entries().includes(entry);
+      if (!known) await refuseBlockedHosts(entry);
+      // Typed again or submitted again meanwhile: that check answers instead.
+      if (check !== this.customChecks) return;
+      this.customError = '';
+      if (known) void this.keep(input);
       else this.pending = { input, entry };
     } catch (error) {
+      if (check !== this.customChecks) return;
       this.pending = undefined;
       this.customError = error instanceof CustomModelError ? error.message : `That model could not be added: ${String(error)}`;
     }
+  };
+
+  /** Whatever was asked about the previous text no longer applies. */
+  private readonly onCustomInput = (): void => {
+    this.customChecks++;
+    this.pending = undefined;
   };
 
   private readonly onDecision = async (event: ApertoModelDecisionEvent): Promise<void> => {

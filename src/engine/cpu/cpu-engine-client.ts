@@ -9,7 +9,8 @@
  */
 import type { ChatCompletionChunk, ResultTimings, Wllama } from '@wllama/wllama/esm/index.js';
 import type { ChatEngine, ChatRequest, ChatStreamEvent, ChatUsage } from '../chat-engine.js';
-import { engineError, type EngineError } from '../errors.js';
+import { engineError, hostNotAllowedError, type EngineError } from '../errors.js';
+import { refusedByPolicy } from '../../security/connect-policy.js';
 import { answerWithin } from '../model-library.js';
 import { finiteUsage, notReadyError } from '../reply-checks.js';
 import { ReplyQueue } from '../reply-queue.js';
@@ -452,6 +453,11 @@ export class CpuEngineClient implements ChatEngine {
         const raw = thisTry.signal.aborted && !attempt.download.signal.aborted ? thisTry.signal.reason : caught;
         const next = nextRetry(tries, this.retryDelaysMs);
         const retryable = explainCpuError(raw, 'download', model.url).code === 'network';
+        // A host this page's policy leaves out fails like an unreachable one (wllama downloads in a
+        // worker of its own, whose refusals the page cannot hear); it is never worth retrying.
+        if (retryable && !attempt.download.signal.aborted && (await refusedByPolicy(model.url))) {
+          throw hostNotAllowedError(model.url, explainCpuError(raw, 'download', model.url).detail);
+        }
         if (!next || !retryable || this.attempt !== attempt || attempt.download.signal.aborted) throw raw;
         this.store.reportRetry(model.id, next.retry);
         await pause(next.waitMs, attempt.download.signal);

@@ -1,0 +1,71 @@
+/**
+ * The GPU model worker's messages (workers/llm.worker.ts runs web-llm's `MLCEngine`; the page's
+ * EngineClient talks to it): a discriminated union `{kind, id, payload}` with a typed reply per
+ * kind, as the speech worker's (src/translate/asr-protocol.ts). Types only, so both sides import it
+ * and the page never loads web-llm: web-llm's own types appear here only as `import type`.
+ */
+import type { AppConfig, ChatCompletionChunk, ChatCompletionRequestStreaming, ChatOptions, InitProgressReport } from '@mlc-ai/web-llm';
+
+export interface LoadPayload {
+  modelId: string;
+  /** web-llm's list to find the model in: the page's own, which changes as models are added by URL. */
+  appConfig: AppConfig;
+  /** Overrides of the model's config, e.g. a smaller `context_window_size`. */
+  chatOptions?: ChatOptions;
+}
+
+export interface ChatPayload {
+  /** web-llm's request, built on the page (engine-client.ts), streamed back chunk by chunk. */
+  request: ChatCompletionRequestStreaming;
+}
+
+/** The files web-llm keeps of a model, each removed by one of web-llm's own cache functions. */
+export type WebLlmFile = 'weights' | 'config' | 'library';
+
+export interface ForgetPayload {
+  modelId: string;
+  appConfig: AppConfig;
+  files: WebLlmFile[];
+}
+
+/** Requests that get a reply (or an error) with the same id. */
+export type LlmCall =
+  | { kind: 'load'; id: number; payload: LoadPayload }
+  | { kind: 'chat'; id: number; payload: ChatPayload }
+  /** Is a model loaded? web-llm's getMessage, which fails once a lost GPU device has unloaded it. */
+  | { kind: 'check'; id: number; payload: null }
+  | { kind: 'unload'; id: number; payload: null }
+  | { kind: 'forget'; id: number; payload: ForgetPayload };
+
+/** End the chat with this id as soon as web-llm allows, with what it has (no reply of its own). */
+export interface LlmStop {
+  kind: 'stop';
+  id: number;
+}
+
+export type LlmRequest = LlmCall | LlmStop;
+
+export interface LlmReplies {
+  load: null;
+  /** Sent once the last chunk has been. */
+  chat: null;
+  check: null;
+  unload: null;
+  forget: null;
+}
+
+/**
+ * Why a request failed. web-llm's errors are reduced to their text in the worker (`Name: message`,
+ * errors.ts's `errorText`), as web-llm's own worker did; the page maps the text to our error codes.
+ */
+export interface LlmFailure {
+  text: string;
+  /** A download the worker's Content-Security-Policy refused (its `securitypolicyviolation`), if any. */
+  blockedUrl?: string;
+}
+
+export type LlmMessage =
+  | { kind: 'progress'; id: number; payload: InitProgressReport }
+  | { kind: 'chunk'; id: number; payload: ChatCompletionChunk }
+  | { kind: 'reply'; id: number; payload: LlmReplies[keyof LlmReplies] }
+  | { kind: 'error'; id: number; payload: LlmFailure };
