@@ -1,4 +1,7 @@
-/** App settings kept on this device (IndexedDB through idb-keyval): engine choice, custom models. */
+/**
+ * App settings kept on this device (IndexedDB through idb-keyval): engine choice, custom models, the
+ * model last loaded on each engine and whether it loads by itself when the app opens.
+ */
 import { createStore, get, set, type UseStore } from 'idb-keyval';
 import type { EnginePreference } from '../app/engine-choice.js';
 import type { CustomModelInput } from '../engine/model-library.js';
@@ -29,6 +32,24 @@ function savedCustomModel(value: unknown): SavedCustomModel | undefined {
     ...(libraryUrl !== undefined ? { libraryUrl } : {}),
     ...(contextWindow !== undefined ? { contextWindow } : {}),
   };
+}
+
+/** The model last loaded with an engine: its id, and where its files come from (to find it again). */
+export interface LastModel {
+  modelId: string;
+  modelUrl?: string;
+}
+
+const MAX_ID_LENGTH = 300;
+const MAX_URL_LENGTH = 2048;
+
+/** A stored last-model record, or undefined when it is not one (stored data is untrusted). */
+function lastModelRecord(value: unknown): LastModel | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { modelId, modelUrl } = value as Record<string, unknown>;
+  if (typeof modelId !== 'string' || modelId === '' || modelId.length > MAX_ID_LENGTH) return undefined;
+  if (modelUrl !== undefined && (typeof modelUrl !== 'string' || modelUrl.length > MAX_URL_LENGTH)) return undefined;
+  return { modelId, ...(modelUrl !== undefined ? { modelUrl } : {}) };
 }
 
 export class SettingsStore {
@@ -95,5 +116,49 @@ export class SettingsStore {
   async removeCustomModel(engine: EngineKind, url: string): Promise<void> {
     const models = (await this.customModels()).filter((m) => !(m.engine === engine && m.url === url));
     await set('custom-models', models, this.db);
+  }
+
+  /** The model last loaded on `engine` on this device; undefined if none (or the record is unreadable). */
+  async lastModel(engine: EngineKind): Promise<LastModel | undefined> {
+    const value = await get<unknown>('last-model', this.db).catch(() => undefined);
+    if (typeof value !== 'object' || value === null) return undefined;
+    return lastModelRecord((value as Record<string, unknown>)[engine]);
+  }
+
+  /** Remember the model just loaded, per engine: each engine has its own catalog. */
+  async setLastModel(engine: EngineKind, model: LastModel): Promise<void> {
+    const value = await get<unknown>('last-model', this.db).catch(() => undefined);
+    const others = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    const kept = Object.fromEntries(
+      (['webgpu', 'cpu'] as const).flatMap((kind) => {
+        const record = lastModelRecord(others[kind]);
+        return record && kind !== engine ? [[kind, record]] : [];
+      }),
+    );
+    await set('last-model', { ...kept, [engine]: lastModelRecord(model) }, this.db);
+  }
+
+  /** Forget the last model of `engine` if it is `modelId` (its files were deleted from this device). */
+  async forgetLastModel(engine: EngineKind, modelId: string): Promise<void> {
+    const value = await get<unknown>('last-model', this.db).catch(() => undefined);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+    const record = value as Record<string, unknown>;
+    if (lastModelRecord(record[engine])?.modelId !== modelId) return;
+    const rest = { ...record };
+    delete rest[engine];
+    await set('last-model', rest, this.db);
+  }
+
+  /**
+   * Whether the app loads the last model by itself when it opens and the model is stored on this
+   * device. On unless the person turned it off (Models → Engine).
+   */
+  async loadLastModelOnOpen(): Promise<boolean> {
+    const value = await get<unknown>('load-last-model', this.db).catch(() => undefined);
+    return value !== false;
+  }
+
+  setLoadLastModelOnOpen(on: boolean): Promise<void> {
+    return set('load-last-model', on, this.db);
   }
 }

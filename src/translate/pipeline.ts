@@ -200,7 +200,7 @@ function sameAudio(a: Float32Array, b: Float32Array): boolean {
   return true;
 }
 
-const NO_MODEL_AUDIO = 'No model is loaded. Load one in Models; the recognised text is kept here.';
+const NO_MODEL_AUDIO = 'No model is loaded yet. Load one first; the recognised text is kept here.';
 
 export class TranslationPipeline extends EventTarget {
   utterances: Utterance[] = [];
@@ -361,7 +361,7 @@ export class TranslationPipeline extends EventTarget {
 
   private async translate(utterance: Utterance, finalAt: number): Promise<void> {
     if (!this.engineReady()) {
-      this.patch(utterance.id, { status: 'error', error: 'No model is loaded. Load one in Models; your text is kept here.' });
+      this.patch(utterance.id, { status: 'error', error: 'No model is loaded yet. Load one first; your text is kept here.' });
       return;
     }
     const displays: string[] = [];

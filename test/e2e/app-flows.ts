@@ -230,7 +230,12 @@ export function replyState(page: Page): Promise<{ streaming: boolean; stopped: b
  * header stays on top while the page scrolls and would take a click aimed at a button under it.
  */
 async function openChatSettings(page: Page): Promise<void> {
-  const settingsButton = await waitForElement(page, 'header button[aria-expanded]');
+  await waitForElement(page, 'header button[aria-expanded]');
+  // The chat's header has other toggles ("Chats", "More" on narrow screens): the one named Settings.
+  const toggles = await page.$$('pierce/header button[aria-expanded]');
+  const names = await Promise.all(toggles.map((b) => b.evaluate((el) => el.textContent?.trim())));
+  const settingsButton = toggles[names.indexOf('Settings')];
+  if (!settingsButton) throw new Error(`No Settings button in the chat's header (found: ${names.join(', ')})`);
   await settingsButton.evaluate((b) => b.scrollIntoView({ block: 'center' }));
   if ((await settingsButton.evaluate((b) => b.getAttribute('aria-expanded'))) !== 'true') await settingsButton.click();
 }

@@ -1,5 +1,5 @@
 import { Task } from '@lit/task';
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { VIEWS, VIEW_LABELS, hrefFor, parseRoute, type Route, type View } from '../../app/routes.js';
 import type { ProposedModel } from '../../engine/model-library.js';
 import { deviceReport, leasePageEngine, type EngineLease, type PageEngine } from '../../engine/page-engine.js';
@@ -8,9 +8,11 @@ import { SettingsStore } from '../../storage/settings.js';
 import { keepCustomModel, NOT_SAVED_NOTE } from '../shared/keep-custom-model.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { appStyles } from './app.styles.js';
+import { ModelOfferController } from './model-offer-controller.js';
 import '../chat/chat.define.js';
 import '../device-panel/device-panel.define.js';
 import '../model-manager/model-manager.define.js';
+import '../model-offer/model-offer.define.js';
 import '../model-proposal/model-proposal.define.js';
 import '../network-indicator/network-indicator.define.js';
 import '../no-webgpu/no-webgpu.define.js';
@@ -34,20 +36,26 @@ function loadTranslateView(): Promise<unknown> {
  * @summary The Aperto app shell: navigation between Chat, Translate, Models and Device, the engine
  * status strip, and the no-WebGPU explanation where a view needs the GPU. A model the link offers
  * from outside the catalog is asked about first ("Add this model?"), whatever view the link opens.
+ * While no model is loaded, the chat and the translator offer one in place, one press away (the
+ * link's, the last one used here, or the recommended one); the last one used loads by itself when
+ * it is stored here (app/model-offer.ts).
  */
 export class ApertoApp extends LitElement {
   static override styles = [tokens, appStyles];
   static override properties = {
     route: { state: true },
+    view: { reflect: true },
     notices: { attribute: false },
     linkedModel: { attribute: false },
     proposedModel: { attribute: false },
   };
 
   declare route: Route;
+  /** The view on screen, reflected for the layout (chat fills the window; the others scroll). */
+  declare view: View;
   /** Things to tell the person at start (a bad link parameter, the engine chosen for them). */
   declare notices: string[];
-  /** A model named by the link (`model=`), pointed out in Models. */
+  /** A model named by the link (`model=`), offered in the chat and translator and pointed out in Models. */
   declare linkedModel?: string;
   /**
    * A model the link offers from outside the catalog: not added, not saved, not in the engine's
@@ -55,6 +63,8 @@ export class ApertoApp extends LitElement {
    */
   declare proposedModel?: ProposedModel;
   private readonly settings = new SettingsStore();
+  /** The model the chat and the translator offer while none is loaded, and the last model's load on opening. */
+  private readonly offer = new ModelOfferController(this, this.settings);
   /** The page's engine, once the page has chosen it (the view is on screen before that). */
   private engine?: PageEngine;
   private readonly device = new Task(this, { task: () => deviceReport(), args: () => [] });
@@ -62,6 +72,7 @@ export class ApertoApp extends LitElement {
   constructor() {
     super();
     this.route = parseRoute(location.hash);
+    this.view = this.route.view;
     this.notices = [];
   }
 
@@ -81,6 +92,7 @@ export class ApertoApp extends LitElement {
     this.engine = engine;
     // Watch the worker; the status strip offers "Reload model" when it is lost.
     engine.recovery.start();
+    this.offer.adopt(engine);
     this.requestUpdate();
   }
 
@@ -91,7 +103,9 @@ export class ApertoApp extends LitElement {
     this.lease = undefined;
   }
 
-  override willUpdate(): void {
+  override willUpdate(changed: PropertyValues<this>): void {
+    // The link's model is known after the engine (main.ts resolves it against the engine's library).
+    if (changed.has('linkedModel')) this.offer.setLinked(this.linkedModel);
     if (this.route.view === 'translate') {
       loadTranslateView().catch(() => {
         const notice = 'The translator could not be loaded. Check the connection and reload the page.';
@@ -102,6 +116,7 @@ export class ApertoApp extends LitElement {
 
   private readonly onHashChange = () => {
     this.route = parseRoute(location.hash);
+    this.view = this.route.view;
     document.title = `${VIEW_LABELS[this.route.view]} · Aperto`;
   };
 
@@ -178,16 +193,18 @@ export class ApertoApp extends LitElement {
       report && engine && !report.gpu.available && engine.store.engine === 'webgpu'
         ? html`<aperto-no-webgpu reason=${report.gpu.reason} detail=${report.gpu.detail ?? nothing}></aperto-no-webgpu>`
         : undefined;
+    // Shown by the chat and the translator in place while no model is loaded (their model-offer slot).
+    const offer = html`<aperto-model-offer slot="model-offer" .plan=${this.offer.plan} models-href=${hrefFor('models')}></aperto-model-offer>`;
     switch (view) {
       case 'chat':
-        return html`${noWebGpu ?? nothing}<aperto-chat></aperto-chat>`;
+        return html`${noWebGpu ?? nothing}<aperto-chat>${offer}</aperto-chat>`;
       case 'models':
         if (noWebGpu) return noWebGpu;
         return engine
           ? html`<aperto-model-manager .highlight=${this.linkedModel}></aperto-model-manager>`
           : html`<p role="status">Checking what this device can run…</p>`;
       case 'translate':
-        return noWebGpu ?? html`<aperto-translate></aperto-translate>`;
+        return noWebGpu ?? html`<aperto-translate>${offer}</aperto-translate>`;
       default:
         return nothing;
     }

@@ -22,6 +22,8 @@ export const chatHistoryStyles = css`
   }
   .open {
     flex: 1;
+    /* A long title ends in "…" rather than pushing Rename and Delete out of the list. */
+    min-width: 0;
     text-align: start;
     border: none;
     background: none;

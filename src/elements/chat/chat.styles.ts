@@ -5,24 +5,29 @@ export const chatStyles = css`
     display: block;
     --_chat-height: var(--aperto-chat-height, min(78dvh, 60rem));
   }
+  /* Every track is minmax(0, …): a long unbroken word (a URL, "WWWW…" from a model, a title made
+     of one) wraps inside its bubble instead of widening the chat past the window. */
   .layout {
     display: grid;
-    grid-template-columns: minmax(12rem, 16rem) 1fr;
+    grid-template-columns: minmax(12rem, 16rem) minmax(0, 1fr);
     gap: 1rem;
     height: var(--_chat-height);
   }
   :host([no-history]) .layout {
-    grid-template-columns: 1fr;
+    grid-template-columns: minmax(0, 1fr);
   }
   aperto-chat-history {
     overflow-y: auto;
     border-inline-end: 1px solid var(--_border);
     padding-inline-end: 0.75rem;
+    min-width: 0;
   }
   .main {
     display: grid;
-    grid-template-rows: auto auto 1fr auto;
+    grid-template-rows: auto auto minmax(0, 1fr) auto;
+    grid-template-columns: minmax(0, 1fr);
     min-height: 0;
+    min-width: 0;
     position: relative;
   }
   header {
@@ -34,14 +39,21 @@ export const chatStyles = css`
   }
   header h2 {
     font-size: 1.05rem;
-    margin: 0 auto 0 0;
+    margin: 0;
+    flex: 1 1 6rem;
+    min-width: 0;
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
-    max-width: 100%;
   }
   header button {
     font-size: 0.85rem;
+  }
+  .file-actions {
+    display: contents;
+  }
+  .narrow-only {
+    display: none;
   }
   .settings {
     border: 1px solid var(--_border);
@@ -51,6 +63,7 @@ export const chatStyles = css`
   }
   .log {
     overflow-y: auto;
+    overflow-wrap: anywhere;
     display: flex;
     flex-direction: column;
     gap: 1rem;
@@ -72,7 +85,7 @@ export const chatStyles = css`
   }
   form.composer {
     display: grid;
-    grid-template-columns: 1fr auto auto;
+    grid-template-columns: minmax(0, 1fr) auto auto;
     gap: 0.5rem;
     align-items: end;
     border-top: 1px solid var(--_border);
@@ -88,6 +101,8 @@ export const chatStyles = css`
     border: 1px solid var(--_border);
     background: var(--_bg);
     color: var(--_fg);
+    min-width: 0;
+    width: 100%;
   }
   .notice {
     font-size: 0.88rem;
@@ -125,17 +140,46 @@ export const chatStyles = css`
     display: flex;
     gap: 0.5rem;
   }
+  /* Narrow screens: one column, the conversation and its message box first; the list of chats and
+     the file buttons fold away behind "Chats" and "More". */
   @media (max-width: 48rem) {
     .layout {
-      grid-template-columns: 1fr;
-      height: auto;
+      grid-template-columns: minmax(0, 1fr);
+      grid-template-rows: minmax(0, 1fr);
+      gap: 0.5rem;
     }
     aperto-chat-history {
+      display: none;
       border-inline-end: none;
-      max-height: 12rem;
+      padding-inline-end: 0;
+      max-height: 14rem;
+      border-bottom: 1px solid var(--_border);
+      padding-bottom: 0.5rem;
     }
-    .main {
-      height: var(--_chat-height);
+    :host([show-history]:not([no-history])) .layout {
+      grid-template-rows: auto minmax(0, 1fr);
+    }
+    :host([show-history]:not([no-history])) aperto-chat-history {
+      display: block;
+    }
+    .narrow-only {
+      display: inline-block;
+    }
+    .file-actions {
+      display: none;
+    }
+    :host([show-file-actions]) .file-actions {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.4rem;
+      flex-basis: 100%;
+    }
+    header {
+      padding-bottom: 0.3rem;
+    }
+    .log {
+      gap: 0.6rem;
+      padding-bottom: 0.5rem;
     }
   }
   :host([no-toolbar]) header button {

@@ -38,6 +38,7 @@ const RENDER_INTERVAL_MS = 50;
  * @fires aperto-progress - Model loading progress; `detail: {modelId, phase, progress, loadedBytes, totalBytes?}`.
  * @fires aperto-message - A reply finished; `detail: {conversationId, messageId, role, content, status}`.
  * @fires aperto-error - A load or reply failed, or an attribute was unusable; `detail: {code, message, hint}`.
+ * @slot model-offer - What to do while no model is loaded (the app offers one model here, one press away).
  * @csspart log - The message list.
  * @csspart composer - The message box and its buttons.
  * @csspart progress - The model loading progress.
@@ -61,6 +62,8 @@ export class ApertoChat extends LitElement {
     noToolbar: { type: Boolean, attribute: 'no-toolbar', reflect: true },
     links: {},
     showSettings: { state: true },
+    showHistory: { type: Boolean, attribute: 'show-history', reflect: true },
+    showFileActions: { type: Boolean, attribute: 'show-file-actions', reflect: true },
     following: { state: true },
     announcement: { state: true },
     draft: { state: true },
@@ -89,6 +92,10 @@ export class ApertoChat extends LitElement {
   /** `text`: links in replies show as plain text and open nothing (for kiosks); otherwise they open in a new tab. */
   declare links: string | null;
   declare showSettings: boolean;
+  /** Narrow screens: the conversation list is folded away behind "Chats" unless opened. */
+  declare showHistory: boolean;
+  /** Narrow screens: Export and Import are folded away behind "More" unless opened. */
+  declare showFileActions: boolean;
   declare following: boolean;
   declare announcement: string;
   declare draft: string;
@@ -120,6 +127,8 @@ export class ApertoChat extends LitElement {
     this.noToolbar = false;
     this.links = null;
     this.showSettings = false;
+    this.showHistory = false;
+    this.showFileActions = false;
     this.following = true;
     this.announcement = '';
     this.draft = '';
@@ -327,12 +336,15 @@ export class ApertoChat extends LitElement {
     if (!session) return;
     switch (event.action) {
       case 'new':
+        this.showHistory = false;
         await session.newChat();
         this.inputRef.value?.focus();
         break;
       case 'open':
         await session.open(event.conversationId!);
         this.following = true;
+        // On a narrow screen the list covers the conversation: it has done its job.
+        this.showHistory = false;
         break;
       case 'rename':
         await session.rename(event.conversationId!, event.title ?? '');
@@ -381,14 +393,26 @@ export class ApertoChat extends LitElement {
   }
 
   private renderHeader(conversation: Conversation) {
+    // On narrow screens the list of chats and the file buttons fold away behind "Chats" and "More"
+    // (those two buttons show only there), so the conversation and the message box keep the screen.
     return html`<header>
+      ${this.noHistory
+        ? nothing
+        : html`<button class="narrow-only" aria-expanded=${this.showHistory ? 'true' : 'false'} @click=${() => (this.showHistory = !this.showHistory)}>
+            Chats
+          </button>`}
       <h2 title=${conversation.title}>${conversation.title}</h2>
       <button aria-expanded=${this.showSettings ? 'true' : 'false'} @click=${() => (this.showSettings = !this.showSettings)}>
         Settings
       </button>
-      <button @click=${() => this.download(toMarkdown(conversation), 'text/markdown', 'md')}>Export Markdown</button>
-      <button @click=${() => this.download(toExportJson(conversation), 'application/json', 'json')}>Export JSON</button>
-      <button @click=${() => this.fileRef.value?.click()}>Import JSON</button>
+      <button class="narrow-only" aria-expanded=${this.showFileActions ? 'true' : 'false'} @click=${() => (this.showFileActions = !this.showFileActions)}>
+        More
+      </button>
+      <span class="file-actions">
+        <button @click=${() => this.download(toMarkdown(conversation), 'text/markdown', 'md')}>Export Markdown</button>
+        <button @click=${() => this.download(toExportJson(conversation), 'application/json', 'json')}>Export JSON</button>
+        <button @click=${() => this.fileRef.value?.click()}>Import JSON</button>
+      </span>
       <input
         type="file"
         accept="application/json,.json"

@@ -65,6 +65,7 @@ export class ApertoModelManager extends LitElement {
     query: { state: true },
     onlyFitting: { state: true },
     notice: { state: true },
+    loadLastOnOpen: { state: true },
   };
 
   /** The models of the page's engine (GPU or CPU); defaults to the page's one engine. */
@@ -84,6 +85,8 @@ export class ApertoModelManager extends LitElement {
   declare query: string;
   declare onlyFitting: boolean;
   declare notice: string;
+  /** The setting: the app loads the model last used here by itself when it opens (undefined until read). */
+  declare loadLastOnOpen?: boolean;
 
   private engineState!: EngineStateController;
   private lastStatus?: EngineStatus;
@@ -121,6 +124,10 @@ export class ApertoModelManager extends LitElement {
     const fromUrl = parseEnginePreference(new URL(location.href).searchParams.get('engine')).preference;
     if (fromUrl) this.preference = fromUrl;
     else void this.settings.enginePreference().then((saved) => (this.preference = saved ?? 'auto'));
+    void this.settings.loadLastModelOnOpen().then(
+      (on) => (this.loadLastOnOpen = on),
+      () => (this.loadLastOnOpen = true),
+    );
   }
 
   override disconnectedCallback(): void {
@@ -177,7 +184,11 @@ export class ApertoModelManager extends LitElement {
     } else {
       const name = this.nameOf(event.modelId);
       if (isRecognizerId(event.modelId)) await deleteStoredRecognizer(event.modelId);
-      else await this.library.deleteModel(event.modelId);
+      else {
+        await this.library.deleteModel(event.modelId);
+        // Its files are gone: the next visit offers the recommended model instead of downloading it again.
+        await this.settings.forgetLastModel(this.library.kind, event.modelId).catch(() => undefined);
+      }
       this.notice = `${name} was deleted from this device.`;
       await this.refreshStorage();
     }
@@ -563,8 +574,30 @@ export class ApertoModelManager extends LitElement {
           )}
         </fieldset>
         <p class="muted">Changing the engine reloads the page; your conversations are kept.</p>
+        <label class="choice">
+          <input
+            type="checkbox"
+            name="load-last-model"
+            .checked=${this.loadLastOnOpen ?? true}
+            ?disabled=${this.loadLastOnOpen === undefined}
+            @change=${(e: Event) => void this.setLoadLastOnOpen((e.target as HTMLInputElement).checked)}
+          />
+          Load the model I used last when Aperto opens, if it is stored on this device
+        </label>
+        ${this.loadLastOnOpenNote ? html`<p class="muted" role="status">${this.loadLastOnOpenNote}</p>` : nothing}
       </div>
     </section>`;
+  }
+
+  private loadLastOnOpenNote = '';
+
+  private async setLoadLastOnOpen(on: boolean): Promise<void> {
+    this.loadLastOnOpen = on;
+    this.loadLastOnOpenNote = await this.settings.setLoadLastModelOnOpen(on).then(
+      () => (on ? 'The model you used last will load by itself next time.' : 'Next time, the chat offers the model you used last with a Load button.'),
+      () => 'This setting could not be saved on this device.',
+    );
+    this.requestUpdate();
   }
 
   private async chooseEngine(preference: EnginePreference): Promise<void> {

@@ -156,13 +156,17 @@ export class PageEngineController implements ReactiveController {
   }
 
   /**
-   * What to show while no model is ready: inside the app (no `model` attribute) a pointer to
-   * Models, `purpose` saying what for; otherwise the load state of the `model` attribute.
+   * What to show while no model is ready. Without a `model` attribute: whatever the page puts in the
+   * element's `model-offer` slot (the app offers one model, one press away, in place), after the
+   * error of a failed load; a page that offers nothing gets a sentence, `purpose` saying what for.
+   * With a `model` attribute: its load state and Load button.
    */
   renderNotReady(store: EngineStore | undefined, purpose: string) {
     const status = store?.state.status;
-    if (store && this.host.model === null && status !== 'loading' && status !== 'error') {
-      return html`<p class="notice" role="status">No model is loaded yet. Load one in Models ${purpose}.</p>`;
+    if (store && this.host.model === null && status !== 'loading') {
+      return html`${status === 'error' ? this.renderLoadState() : nothing}<slot name="model-offer"
+          >${status === 'idle' ? html`<p class="notice" role="status">No model is loaded yet. Load one ${purpose}.</p>` : nothing}</slot
+        >`;
     }
     return this.renderLoadState();
   }

@@ -29,8 +29,37 @@ export const statusStripStyles = css`
   :host([status='error']) .dot {
     background: var(--_danger);
   }
+<<<<<<< HEAD
   .leaves {
     font-weight: 600;
     overflow-wrap: anywhere;
   }
+=======
+  .model {
+    min-width: 0;
+    overflow-wrap: anywhere;
+  }
+  /* A phone: one line, the model and its state; the engine is named in Models. */
+  @media (max-width: 40rem) {
+    :host {
+      font-size: 0.8rem;
+    }
+    .strip {
+      flex-wrap: nowrap;
+      gap: 0.75rem;
+    }
+    .engine,
+    .state .label {
+      display: none;
+    }
+    .model {
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .state {
+      white-space: nowrap;
+    }
+  }
+>>>>>>> One press to a model where you are, and a layout that fits a phone (issue 13)
 `;

@@ -56,10 +56,10 @@ export class ApertoStatusStrip extends LitElement {
     const state = this.engine.state;
     const model = 'modelId' in state && state.modelId ? state.modelId : '—';
     return html`<div class="strip" aria-label="Engine status">
-      <span>Engine: <span data-field="engine">${this.engine.page?.library.label ?? '—'}</span></span>
-      <span>Model: <span data-field="model">${model}</span></span>
-      <span><span class="dot" aria-hidden="true"></span>State: <span data-field="state">${describe(state)}</span></span>
-      ${this.renderReload()} ${this.renderLeavesTheDevice()}
+      <span class="engine">Engine: <span data-field="engine">${this.engine.page?.library.label ?? '—'}</span></span>
+      <span class="model">Model: <span data-field="model">${model}</span></span>
+      <span class="state"><span class="dot" aria-hidden="true"></span><span class="label">State: </span><span data-field="state">${describe(state)}</span></span>
+      ${this.renderReload()}
     </div>`;
   }
 }

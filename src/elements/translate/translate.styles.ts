@@ -3,6 +3,9 @@ import { css } from 'lit';
 export const translateStyles = css`
   :host {
     display: block;
+    /* Captions and sources are whatever was said or typed: a long unbroken word (a URL, "WWWW…")
+       wraps inside its caption instead of widening the page past the window. */
+    overflow-wrap: anywhere;
     --_caption-size: var(--aperto-caption-size, 2.5rem);
     --_caption-color: var(--aperto-caption-color, #ffffff);
     --_caption-source-color: var(--aperto-caption-source-color, #9aa0a6);
@@ -24,12 +27,27 @@ export const translateStyles = css`
     align-items: center;
     gap: 0.4rem;
   }
+  /* Wide screens: the options sit in the controls' row; narrow ones fold them behind "Options". */
+  .options {
+    display: contents;
+  }
+  .narrow-only {
+    display: none;
+  }
   form.input {
     display: grid;
-    grid-template-columns: 1fr auto;
+    grid-template-columns: minmax(0, 1fr) auto;
     gap: 0.5rem;
     align-items: end;
     margin-bottom: 1rem;
+  }
+  form.input label {
+    min-width: 0;
+  }
+  form.input textarea {
+    width: 100%;
+    min-width: 0;
+    resize: vertical;
   }
   .directions {
     display: flex;
@@ -104,8 +122,14 @@ export const translateStyles = css`
     margin-top: 1rem;
     font-size: 0.85rem;
   }
+  /* Six columns do not fit a phone: the table scrolls on its own, the page does not. */
+  .table-scroll {
+    overflow-x: auto;
+    max-width: 100%;
+  }
   .figures table {
     border-collapse: collapse;
+    overflow-wrap: normal;
   }
   .figures th,
   .figures td {
@@ -121,5 +145,30 @@ export const translateStyles = css`
   :host([no-controls]) .controls {
     display: none;
   }
-
+  @media (max-width: 48rem) {
+    .controls {
+      gap: 0.5rem 0.8rem;
+      margin-bottom: 0.6rem;
+    }
+    .narrow-only {
+      display: inline-block;
+    }
+    .options {
+      display: none;
+    }
+    :host([show-options]) .options {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.5rem 1rem;
+      align-items: end;
+      flex-basis: 100%;
+    }
+    form.input {
+      margin-bottom: 0.6rem;
+    }
+    .hud {
+      min-height: 10rem;
+      padding: 0.8rem 1rem;
+    }
+  }
 `;

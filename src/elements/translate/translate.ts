@@ -31,6 +31,7 @@ const ms = (value: number | undefined) => (value === undefined ? '—' : `${Math
  * @fires aperto-progress - Model loading progress; `detail: {modelId, phase, progress, loadedBytes, totalBytes?}`.
  * @fires aperto-caption - A caption changed; `detail: {utteranceId, source, translation, from?, to, final}`.
  * @fires aperto-error - A load failed, or an attribute was unusable; `detail: {code, message, hint}`.
+ * @slot model-offer - What to do while no model is loaded (the app offers one model here, one press away).
  * @csspart controls - The row of settings (languages, HUD, input).
  * @csspart progress - The model loading progress.
  * @csspart load-button - The button that loads the `model` attribute's model.
@@ -61,6 +62,7 @@ export class ApertoTranslate extends LitElement {
     draft: { state: true },
     listening: { state: true },
     recognizerStatus: { state: true },
+    showOptions: { type: Boolean, attribute: 'show-options', reflect: true },
   };
 
   declare engine: ChatEngine | undefined;
@@ -96,6 +98,8 @@ export class ApertoTranslate extends LitElement {
   declare listening: boolean;
   /** Speech recognition model loading, for the person: "" when ready or unused. */
   declare recognizerStatus: string;
+  /** Narrow screens: the settings past From and To are folded away behind "Options" unless opened. */
+  declare showOptions: boolean;
 
   readonly pipeline: TranslationPipeline;
   private readonly text = new TextSource();
@@ -128,6 +132,7 @@ export class ApertoTranslate extends LitElement {
     this.draft = '';
     this.listening = false;
     this.recognizerStatus = '';
+    this.showOptions = false;
     this.pipeline = new TranslationPipeline(this.engine);
     this.pipeline.addEventListener('change', () => {
       this.requestUpdate();
@@ -340,40 +345,50 @@ export class ApertoTranslate extends LitElement {
             ${LANGUAGES.map((l) => html`<option value=${l.code} ?selected=${l.code === this.to}>${l.native}</option>`)}
           </select>
         </label>
-        <label class="inline">
-          <input type="checkbox" role="switch" .checked=${this.hud} @change=${(e: Event) => (this.hud = (e.target as HTMLInputElement).checked)} />
-          Glasses view (HUD)
-        </label>
-        <label class="inline">
-          <input
-            type="checkbox"
-            .checked=${this.showFigures}
-            @change=${(e: Event) => (this.showFigures = (e.target as HTMLInputElement).checked)}
-          />
-          Show figures
-        </label>
-        <label class="inline">
-          <input
-            type="checkbox"
-            .checked=${this.conversation}
-            @change=${(e: Event) => (this.conversation = (e.target as HTMLInputElement).checked)}
-          />
-          Conversation (both ways)
-        </label>
-        <label class="inline">
-          <input type="checkbox" .checked=${this.speak} @change=${(e: Event) => (this.speak = (e.target as HTMLInputElement).checked)} />
-          Read translations aloud
-        </label>
-        <label>
-          Input
-          <select aria-label="Input" @change=${(e: Event) => (this.input = (e.target as HTMLSelectElement).value as ApertoTranslate['input'])}>
-            <option value="text" ?selected=${this.input === 'text'}>Typed text</option>
-            <option value="microphone" ?selected=${this.input === 'microphone'}>Microphone</option>
-            <option value="file" ?selected=${this.input === 'file'}>Audio file</option>
-            <option value="web-speech" ?selected=${this.input === 'web-speech'}>Browser speech recognition</option>
-          </select>
-        </label>
-        <button @click=${() => this.pipeline.clear()}>Clear</button>
+        <button
+          type="button"
+          class="narrow-only"
+          aria-expanded=${this.showOptions ? 'true' : 'false'}
+          @click=${() => (this.showOptions = !this.showOptions)}
+        >
+          Options
+        </button>
+        <div class="options">
+          <label class="inline">
+            <input type="checkbox" role="switch" .checked=${this.hud} @change=${(e: Event) => (this.hud = (e.target as HTMLInputElement).checked)} />
+            Glasses view (HUD)
+          </label>
+          <label class="inline">
+            <input
+              type="checkbox"
+              .checked=${this.showFigures}
+              @change=${(e: Event) => (this.showFigures = (e.target as HTMLInputElement).checked)}
+            />
+            Show figures
+          </label>
+          <label class="inline">
+            <input
+              type="checkbox"
+              .checked=${this.conversation}
+              @change=${(e: Event) => (this.conversation = (e.target as HTMLInputElement).checked)}
+            />
+            Conversation (both ways)
+          </label>
+          <label class="inline">
+            <input type="checkbox" .checked=${this.speak} @change=${(e: Event) => (this.speak = (e.target as HTMLInputElement).checked)} />
+            Read translations aloud
+          </label>
+          <label>
+            Input
+            <select aria-label="Input" @change=${(e: Event) => (this.input = (e.target as HTMLSelectElement).value as ApertoTranslate['input'])}>
+              <option value="text" ?selected=${this.input === 'text'}>Typed text</option>
+              <option value="microphone" ?selected=${this.input === 'microphone'}>Microphone</option>
+              <option value="file" ?selected=${this.input === 'file'}>Audio file</option>
+              <option value="web-speech" ?selected=${this.input === 'web-speech'}>Browser speech recognition</option>
+            </select>
+          </label>
+          <button @click=${() => this.pipeline.clear()}>Clear</button>
+        </div>
       </div>
       ${this.recognizerStatus ? html`<p class="notice" role="status">${this.recognizerStatus}</p>` : nothing}
       ${this.pageEngine.problems.map((p) => html`<p class="notice" role="alert">${p}</p>`)}
@@ -494,30 +509,32 @@ export class ApertoTranslate extends LitElement {
     const utterances = this.pipeline.utterances;
     if (!utterances.length) return nothing;
     return html`<div class="figures">
-      <table aria-label="Latency per utterance">
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">Speech end → recognised</th>
-            <th scope="col">Speech end → first translated token</th>
-            <th scope="col">Recognised → first translated token</th>
-            <th scope="col">Recognised → complete translation</th>
-            <th scope="col">Erasure</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${utterances.map(
-            (u) => html`<tr>
-              <td>${u.id}</td>
-              <td>${ms(u.figures.speechEndToFinalMs)}</td>
-              <td data-figure="speech-end-first-token">${ms(u.figures.speechEndToFirstTokenMs)}</td>
-              <td data-figure="first-token">${ms(u.figures.finalToFirstTokenMs)}</td>
-              <td data-figure="complete">${ms(u.figures.finalToCompleteMs)}</td>
-              <td>${u.figures.translationErasure === undefined ? '—' : u.figures.translationErasure.toFixed(2)}</td>
-            </tr>`,
-          )}
-        </tbody>
-      </table>
+      <div class="table-scroll">
+        <table aria-label="Latency per utterance">
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">Speech end → recognised</th>
+              <th scope="col">Speech end → first translated token</th>
+              <th scope="col">Recognised → first translated token</th>
+              <th scope="col">Recognised → complete translation</th>
+              <th scope="col">Erasure</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${utterances.map(
+              (u) => html`<tr>
+                <td>${u.id}</td>
+                <td>${ms(u.figures.speechEndToFinalMs)}</td>
+                <td data-figure="speech-end-first-token">${ms(u.figures.speechEndToFirstTokenMs)}</td>
+                <td data-figure="first-token">${ms(u.figures.finalToFirstTokenMs)}</td>
+                <td data-figure="complete">${ms(u.figures.finalToCompleteMs)}</td>
+                <td>${u.figures.translationErasure === undefined ? '—' : u.figures.translationErasure.toFixed(2)}</td>
+              </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
       <p class="muted">
         Speech end is the last moment of voice, not when silence was noticed. For typed text, “recognised” is when
         it was sent.
