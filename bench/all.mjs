@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const BENCHES = [
+  ['first visit: JavaScript and time until the message box (production build, cold cache)', 'first-visit.mjs'],
   ['chat rendering', 'chat.mjs'],
   ['CPU engine paths (synthetic model)', 'cpu.mjs'],
   ['erasure on screen (simulated: the real pipeline)', 'erasure.mjs'],

@@ -29,12 +29,12 @@ export const statusStripStyles = css`
   :host([status='error']) .dot {
     background: var(--_danger);
   }
-<<<<<<< HEAD
   .leaves {
+    display: block;
+    margin-top: 0.2rem;
     font-weight: 600;
     overflow-wrap: anywhere;
   }
-=======
   .model {
     min-width: 0;
     overflow-wrap: anywhere;
@@ -61,5 +61,4 @@ export const statusStripStyles = css`
       white-space: nowrap;
     }
   }
->>>>>>> One press to a model where you are, and a layout that fits a phone (issue 13)
 `;

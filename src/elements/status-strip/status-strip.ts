@@ -60,6 +60,7 @@ export class ApertoStatusStrip extends LitElement {
       <span class="model">Model: <span data-field="model">${model}</span></span>
       <span class="state"><span class="dot" aria-hidden="true"></span><span class="label">State: </span><span data-field="state">${describe(state)}</span></span>
       ${this.renderReload()}
-    </div>`;
+    </div>
+    ${this.renderLeavesTheDevice()}`;
   }
 }
