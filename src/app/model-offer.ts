@@ -82,12 +82,14 @@ export function planModelOffer(choice: OfferChoice): OfferPlan {
 
 /** What the offer's button says: "Load Qwen3 0.6B" when stored here, else "Download and load Qwen3 0.6B". */
 export function offerAction(offer: Pick<ModelOffer, 'entry' | 'stored'>): string {
-  return `${offer.stored ? 'Load' : 'Download and load'} ${offer.entry.name}`;
+  // A remote server's model downloads nothing.
+  return `${offer.stored || offer.entry.engine === 'remote' ? 'Load' : 'Download and load'} ${offer.entry.name}`;
 }
 
 /** How much loading it costs: "stored on this device", "about 380 MB to download", or "size unknown…". */
 export function offerCost(offer: Pick<ModelOffer, 'entry' | 'stored'>): string {
   if (offer.stored) return 'stored on this device';
+  if (offer.entry.engine === 'remote') return offer.entry.note ?? 'runs on the server';
   return offer.entry.downloadBytes > 0
     ? `about ${formatBytes(offer.entry.downloadBytes)} to download`
     : 'size unknown until the download starts';
