@@ -28,17 +28,26 @@ describe('chatting with a CPU model, without a GPU', () => {
     await page.goto(`${appUrl}?model=${encodeURIComponent(modelUrl)}#/models`);
     const card = await acceptLinkedModel(page);
     const load = await card.$('pierce/button.primary');
-    const seen: string[] = [];
-    const watching = setInterval(() => {
-      void page
-        .$eval('pierce/aperto-load-progress', (el) => el.shadowRoot?.textContent?.replace(/\s+/g, ' ') ?? '')
-        .then((text) => text && seen.push(text))
-        .catch(() => undefined);
-    }, 50);
+    // Every frame's progress lines, read inside the page: a small download can come and go between
+    // two round trips of the test process on a busy machine.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+      const texts = (root: Document | ShadowRoot): string[] =>
+        [...root.querySelectorAll('*')].flatMap((el) => [
+          ...(el.localName === 'aperto-load-progress' ? [el.shadowRoot?.textContent?.replace(/\s+/g, ' ') ?? ''] : []),
+          ...(el.shadowRoot ? texts(el.shadowRoot) : []),
+        ]);
+      const look = () => {
+        for (const text of texts(document)) if (text && seen.at(-1) !== text) seen.push(text);
+        if (seen.length < 10_000) requestAnimationFrame(look);
+      };
+      requestAnimationFrame(look);
+    });
 
     await load!.click();
     await modelReady(page);
-    clearInterval(watching);
+    const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
 
     expect(seen.some((text) => /Downloading weights/.test(text) && /\d+ %/.test(text))).toBe(true);
     expect(await page.evaluate(() => crossOriginIsolated), 'COOP/COEP are on, so llama.cpp may use threads').toBe(true);
