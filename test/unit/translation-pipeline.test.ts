@@ -73,6 +73,15 @@ const segment = (seconds: number, lastVoicedAgoMs = 0) => {
   return { id: 1, startMs: 0, endMs: seconds * 1000, audio: new Float32Array(16000 * seconds), detectedAt, lastVoicedAt: detectedAt - lastVoicedAgoMs };
 };
 
+/** Speech begins, and its growing audio is heard at these lengths (seconds), one partial each. */
+async function startSpeaking(source: ScriptedSource, seconds: readonly number[], segmentId = 1) {
+  source.listener.speechStart?.(0);
+  for (const length of seconds) {
+    source.listener.partialAudio?.(new Float32Array(16000 * length), segmentId);
+    await settle();
+  }
+}
+
 /** Partials of 1, 2, … s, then the end of speech a second after the last: the final recognition has the last words. */
 async function speak(source: ScriptedSource, partials: number) {
   source.listener.speechStart?.(0);
@@ -199,11 +208,7 @@ describe('translation pipeline, one sentence after another', () => {
     source.listener.speechStart?.(0);
     source.listener.speechEnd?.(segment(3));
     await until(() => engine.store.state.status === 'generating', 'the first sentence’s translation to stream');
-    source.listener.speechStart?.(0);
-    for (const seconds of [1, 2, 3]) {
-      source.listener.partialAudio?.(new Float32Array(16000 * seconds), 2);
-      await settle();
-    }
+    await startSpeaking(source, [1, 2, 3], 2);
     expect(engine.store.state.status, 'the first translation was still streaming').toBe('generating');
     await until(() => pipeline.utterances[0].status !== 'translating', 'the first sentence to finish');
     await settle();
@@ -240,11 +245,7 @@ describe('translation pipeline, end of speech', () => {
     // The final pass takes 300 ms.
     const { engine, pipeline, source } = await italianPipeline(['Good morning', 'Good morning to all', 'Good morning to all.'], [0, 0, 300]);
 
-    source.listener.speechStart?.(0);
-    for (const seconds of [1, 2]) {
-      source.listener.partialAudio?.(new Float32Array(16000 * seconds), 1);
-      await settle();
-    }
+    await startSpeaking(source, [1, 2]);
     // The second partial's audio held all of the speech.
     source.listener.speechEnd?.(segment(2));
     await until(() => pipeline.utterances[0].translation.tail.includes('to all'), 'the translation of what was heard');
@@ -264,11 +265,7 @@ describe('translation pipeline, end of speech', () => {
   it('translates again from the final text when the final recognition has other words', async () => {
     const { engine, pipeline, source } = await italianPipeline(['Good morning', 'Good morning to all', 'Good morning to you all.'], [0, 0, 100]);
 
-    source.listener.speechStart?.(0);
-    for (const seconds of [1, 2]) {
-      source.listener.partialAudio?.(new Float32Array(16000 * seconds), 1);
-      await settle();
-    }
+    await startSpeaking(source, [1, 2]);
     source.listener.speechEnd?.(segment(2));
     await until(() => pipeline.utterances[0].status === 'done', 'the end of the sentence');
 
@@ -471,11 +468,7 @@ describe('translation pipeline, what the recogniser need not decode again', () =
     pipeline.from = 'en';
     const recognizer = pipeline.recognizer as ReturnType<typeof recognizerBy>;
 
-    source.listener.speechStart?.(0);
-    for (const seconds of [1, 2]) {
-      source.listener.partialAudio?.(new Float32Array(16000 * seconds), 1);
-      await settle();
-    }
+    await startSpeaking(source, [1, 2]);
     source.listener.speechEnd?.(segment(3));
     await until(() => pipeline.utterances[0].status === 'done', 'the end of the sentence');
 
@@ -488,11 +481,7 @@ describe('translation pipeline, what the recogniser need not decode again', () =
     const { pipeline, source } = await italianPipeline(['Good morning', 'Good morning to', 'Good morning to all.'], []);
     const recognizer = pipeline.recognizer as ReturnType<typeof recognizerBy>;
 
-    source.listener.speechStart?.(0);
-    for (const seconds of [1, 2]) {
-      source.listener.partialAudio?.(new Float32Array(16000 * seconds), 1);
-      await settle();
-    }
+    await startSpeaking(source, [1, 2]);
     source.listener.speechEnd?.(segment(3));
     await until(() => pipeline.utterances[0].status === 'done', 'the end of the sentence');
 
@@ -506,11 +495,7 @@ describe('translation pipeline, what the recogniser need not decode again', () =
     pipeline.conversation = { a: 'en', b: 'it' };
     const recognizer = pipeline.recognizer as ReturnType<typeof recognizerBy>;
 
-    source.listener.speechStart?.(0);
-    for (const seconds of [1, 2]) {
-      source.listener.partialAudio?.(new Float32Array(16000 * seconds), 1);
-      await settle();
-    }
+    await startSpeaking(source, [1, 2]);
     source.listener.speechEnd?.(segment(3));
     await until(() => pipeline.utterances[0].status === 'done', 'the end of the sentence');
 
@@ -570,11 +555,7 @@ describe('translation pipeline, a long utterance sentence by sentence', () => {
     const partials = [first, `${first} Could you`, `${first} Could you tell the others`, `${first} Could you tell the others?`];
     const { engine, pipeline, source } = await italianPipeline(partials, []);
 
-    source.listener.speechStart?.(0);
-    for (const seconds of [1, 2, 3]) {
-      source.listener.partialAudio?.(new Float32Array(16000 * seconds), 1);
-      await settle();
-    }
+    await startSpeaking(source, [1, 2, 3]);
     source.listener.speechEnd?.(segment(4));
     await until(() => pipeline.utterances[0].status === 'done', 'the end of the sentence');
 
@@ -592,11 +573,7 @@ describe('translation pipeline, a long utterance sentence by sentence', () => {
     const partials = [first, `${first} Could you`, `${first} Could you tell`, 'The meeting was moved to Friday. Could you tell them?'];
     const { engine, pipeline, source } = await italianPipeline(partials, []);
 
-    source.listener.speechStart?.(0);
-    for (const seconds of [1, 2, 3]) {
-      source.listener.partialAudio?.(new Float32Array(16000 * seconds), 1);
-      await settle();
-    }
+    await startSpeaking(source, [1, 2, 3]);
     source.listener.speechEnd?.(segment(4));
     await until(() => pipeline.utterances[0].status === 'done', 'the end of the sentence');
 
