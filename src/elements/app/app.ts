@@ -9,15 +9,16 @@ import { keepCustomModel, NOT_SAVED_NOTE } from '../shared/keep-custom-model.js'
 import { tokens } from '../shared/tokens.styles.js';
 import { appStyles } from './app.styles.js';
 import { ModelOfferController } from './model-offer-controller.js';
-import '../chat/chat.define.js';
-import '../device-panel/device-panel.define.js';
-import '../model-manager/model-manager.define.js';
-import '../model-offer/model-offer.define.js';
-import '../model-proposal/model-proposal.define.js';
-import '../network-indicator/network-indicator.define.js';
-import '../no-webgpu/no-webgpu.define.js';
-import '../status-strip/status-strip.define.js';
-import '../update-prompt/update-prompt.define.js';
+import { ApertoChat } from '../chat/chat.js';
+import { ApertoDevicePanel } from '../device-panel/device-panel.js';
+import { ApertoModelManager } from '../model-manager/model-manager.js';
+import { ApertoModelOffer } from '../model-offer/model-offer.js';
+import { ApertoModelProposal } from '../model-proposal/model-proposal.js';
+import { ApertoNetworkIndicator } from '../network-indicator/network-indicator.js';
+import { ApertoNoWebgpu } from '../no-webgpu/no-webgpu.js';
+import { ApertoStatusStrip } from '../status-strip/status-strip.js';
+import { ApertoUpdatePrompt } from '../update-prompt/update-prompt.js';
+import { defineOnce } from '../shared/define-once.js';
 
 /**
  * The translator (its pipeline, speech and audio code) is fetched when its view is first opened:
@@ -71,6 +72,8 @@ export class ApertoApp extends LitElement {
 
   constructor() {
     super();
+    // The elements it renders (see define-once.ts).
+    defineOnce({ 'aperto-chat': ApertoChat, 'aperto-device-panel': ApertoDevicePanel, 'aperto-model-manager': ApertoModelManager, 'aperto-model-offer': ApertoModelOffer, 'aperto-model-proposal': ApertoModelProposal, 'aperto-network-indicator': ApertoNetworkIndicator, 'aperto-no-webgpu': ApertoNoWebgpu, 'aperto-status-strip': ApertoStatusStrip, 'aperto-update-prompt': ApertoUpdatePrompt });
     this.route = parseRoute(location.hash);
     this.view = this.route.view;
     this.notices = [];

@@ -11,16 +11,16 @@ import { ApertoConversationRequestEvent } from '../../events/conversation-reques
 import { ConversationStore } from '../../storage/conversations.js';
 import { ApertoMessageActionEvent } from '../../events/message-action.js';
 import { ApertoSettingsChangeEvent } from '../../events/settings-change.js';
-import type { ApertoChatMessage } from '../chat-message/chat-message.js';
 import { downloadText } from '../shared/download.js';
 import { isSendKey } from '../shared/keys.js';
 import { PageEngineController } from '../shared/page-engine-controller.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { chatStyles } from './chat.styles.js';
-import '../chat-history/chat-history.define.js';
-import '../chat-message/chat-message.define.js';
-import '../chat-settings/chat-settings.define.js';
-import '../remote-notice/remote-notice.define.js';
+import { ApertoChatHistory } from '../chat-history/chat-history.js';
+import { ApertoChatMessage } from '../chat-message/chat-message.js';
+import { ApertoChatSettings } from '../chat-settings/chat-settings.js';
+import { ApertoRemoteNotice } from '../remote-notice/remote-notice.js';
+import { defineOnce } from '../shared/define-once.js';
 
 /** How close to the bottom (px) still counts as "following" the stream. */
 const FOLLOW_SLACK = 48;
@@ -115,6 +115,8 @@ export class ApertoChat extends LitElement {
 
   constructor() {
     super();
+    // The elements it renders (see define-once.ts).
+    defineOnce({ 'aperto-chat-history': ApertoChatHistory, 'aperto-chat-message': ApertoChatMessage, 'aperto-chat-settings': ApertoChatSettings, 'aperto-remote-notice': ApertoRemoteNotice });
     this.engine = undefined;
     this.enginePreference = null;
     this.server = null;

@@ -31,10 +31,11 @@ import {
 import { keepCustomModel, NOT_SAVED_NOTE } from '../shared/keep-custom-model.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { modelManagerStyles } from './model-manager.styles.js';
-import '../load-progress/load-progress.define.js';
-import '../model-card/model-card.define.js';
-import '../model-proposal/model-proposal.define.js';
-import '../remote-server/remote-server.define.js';
+import { ApertoLoadProgress } from '../load-progress/load-progress.js';
+import { ApertoModelCard } from '../model-card/model-card.js';
+import { ApertoModelProposal } from '../model-proposal/model-proposal.js';
+import { ApertoRemoteServer } from '../remote-server/remote-server.js';
+import { defineOnce } from '../shared/define-once.js';
 
 const ENGINE_LABELS: Record<EnginePreference, string> = {
   auto: 'Automatic: the GPU when this browser offers WebGPU, otherwise the CPU',
@@ -95,6 +96,8 @@ export class ApertoModelManager extends LitElement {
 
   constructor() {
     super();
+    // The elements it renders (see define-once.ts).
+    defineOnce({ 'aperto-load-progress': ApertoLoadProgress, 'aperto-model-card': ApertoModelCard, 'aperto-model-proposal': ApertoModelProposal, 'aperto-remote-server': ApertoRemoteServer });
     this.settings = new SettingsStore();
     this.customError = '';
     this.cached = [];

@@ -21,7 +21,8 @@ import { checkEngine, checkModel } from '../../app/parameters.js';
 import { ApertoErrorEvent } from '../../events/error.js';
 import { ApertoProgressEvent } from '../../events/progress.js';
 import { ApertoReadyEvent } from '../../events/ready.js';
-import '../load-progress/load-progress.define.js';
+import { ApertoLoadProgress } from '../load-progress/load-progress.js';
+import { defineOnce } from './define-once.js';
 
 export interface EmbeddableHost extends ReactiveControllerHost, HTMLElement {
   /** The `engine` attribute: auto | webgpu | cpu | remote. */
@@ -64,6 +65,7 @@ export class PageEngineController implements ReactiveController {
     },
   ) {
     host.addController(this);
+    defineOnce({ 'aperto-load-progress': ApertoLoadProgress });
   }
 
   hostConnected(): void {

@@ -13,7 +13,8 @@ import { isSendKey } from '../shared/keys.js';
 import { PageEngineController } from '../shared/page-engine-controller.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { translateStyles } from './translate.styles.js';
-import '../remote-notice/remote-notice.define.js';
+import { ApertoRemoteNotice } from '../remote-notice/remote-notice.js';
+import { defineOnce } from '../shared/define-once.js';
 
 /** How many captions the HUD keeps on screen, like glasses do. */
 const HUD_LINES = 3;
@@ -113,6 +114,8 @@ export class ApertoTranslate extends LitElement {
 
   constructor() {
     super();
+    // The elements it renders (see define-once.ts).
+    defineOnce({ 'aperto-remote-notice': ApertoRemoteNotice });
     this.engine = undefined;
     this.enginePreference = null;
     this.server = null;
