@@ -9,12 +9,13 @@
  */
 export default {
   globs: ['src/elements/**/*.ts', 'src/events/**/*.ts'],
-  exclude: ['src/**/*.styles.ts'],
+  // The kiosk is the app's own page, not part of the package.
+  exclude: ['src/**/*.styles.ts', 'src/elements/kiosk/**'],
   outdir: '.',
   litelement: true,
   // The package.json already names the manifest; the analyzer would otherwise rewrite the file.
   packagejson: false,
-  plugins: [litStateIsNotAnAttribute(), typedApertoEvents()],
+  plugins: [litStateIsNotAnAttribute(), typedApertoEvents(), shippedModulePaths()],
 };
 
 /**
@@ -95,6 +96,31 @@ function typedApertoEvents() {
         }
         declaration.events = [...events.values()];
       }
+    },
+  };
+}
+
+/**
+ * The analyzer names each module by its source file (src/elements/chat/chat.ts), which the package does
+ * not ship. Point every module, and every reference to one, at its shipped declaration file
+ * (dist-lib/types/elements/chat/chat.d.ts, written by tsc -p tsconfig.lib.json); the elements' code is
+ * in dist-lib/esm/index.js (classes) and dist-lib/esm/define.js (registers them), bundled.
+ * scripts/build-lib.mjs checks that every path exists.
+ */
+function shippedModulePaths() {
+  const shipped = (path) => path.replace(/^\/?src\/(.*)\.[jt]s$/, 'dist-lib/types/$1.d.ts');
+  const visit = (value) => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (!value || typeof value !== 'object') return;
+    for (const [key, inner] of Object.entries(value)) {
+      if ((key === 'path' || key === 'module') && typeof inner === 'string') value[key] = shipped(inner);
+      else visit(inner);
+    }
+  };
+  return {
+    name: 'aperto-shipped-module-paths',
+    packageLinkPhase({ customElementsManifest }) {
+      visit(customElementsManifest.modules);
     },
   };
 }

@@ -82,6 +82,14 @@ for (const path of files(outDir).filter((p) => /\.m?js$/.test(p))) {
   if (/["'`]\/assets\//.test(code)) problems.push(`${relative(root, path)} refers to a root-absolute "/assets/…" URL.`);
 }
 
+// custom-elements.json names shipped files only: each module is its declaration file in dist-lib/types.
+const manifest = JSON.parse(readFileSync(join(root, 'custom-elements.json'), 'utf8'));
+for (const module of manifest.modules) {
+  if (!module.path.startsWith('dist-lib/') || !statSync(join(root, module.path), { throwIfNoEntry: false })?.isFile()) {
+    problems.push(`custom-elements.json names "${module.path}", which the package does not ship.`);
+  }
+}
+
 if (problems.length) {
   console.error(`\nThe library build is not right:\n  ${problems.join('\n  ')}`);
   process.exit(1);

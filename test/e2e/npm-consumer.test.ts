@@ -8,7 +8,7 @@
  * `--offline` fails with ENOTCACHED). Vite itself is the repository's, run with the app as its root.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +88,19 @@ describe('aperto installed from npm into a Vite app', () => {
 
     expect(packages).toEqual(['@lit-labs/ssr-dom-shim', '@lit/reactive-element', '@lit/task', '@types/trusted-types', 'aperto', 'lit', 'lit-element', 'lit-html']);
     expect(total).toBeLessThan(100 * MB);
+  });
+
+  it('ships a custom-elements.json whose modules are files in the package, with each element’s events', () => {
+    const pkg = join(app, 'node_modules/aperto');
+    const manifest = JSON.parse(readFileSync(join(pkg, 'custom-elements.json'), 'utf8')) as {
+      modules: { path: string; declarations?: { tagName?: string; events?: { name: string }[] }[] }[];
+    };
+    const missing = manifest.modules.map((module) => module.path).filter((path) => !existsSync(join(pkg, path)));
+    const events = (tag: string) => manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === tag)?.events?.map((e) => e.name);
+
+    expect(missing).toEqual([]);
+    expect(events('aperto-model-manager')).toEqual(['aperto-model-request', 'aperto-model-remove', 'aperto-remote-change']);
+    expect(events('aperto-chat')).toEqual(expect.arrayContaining(['aperto-message', 'aperto-ready', 'aperto-progress', 'aperto-error']));
   });
 
   it('import "aperto/define" in a page Vite built shows <aperto-chat> with its message box', async () => {

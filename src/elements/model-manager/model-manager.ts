@@ -49,6 +49,7 @@ const ENGINE_LABELS: Record<EnginePreference, string> = {
  * progress and cancel, the models kept on this device, and storage.
  * @fires aperto-model-request - A card or the stored-models list asked to load or delete a model (handled here).
  * @fires aperto-model-remove - A card asked to remove a model added by URL (handled here).
+ * @fires aperto-remote-change - The remote server's address or model was changed or cleared in the remote engine's form.
  * @csspart catalog - The grid of model cards.
  */
 export class ApertoModelManager extends LitElement {
