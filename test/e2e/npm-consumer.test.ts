@@ -60,12 +60,20 @@ describe('aperto installed from npm into a Vite app', () => {
     );
     execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts=false', tarball], { cwd: app, stdio: 'pipe' });
 
-    await build({
-      root: app,
-      configFile: false,
-      logLevel: 'warn',
-      build: { outDir: join(app, 'dist'), chunkSizeWarningLimit: 8000, rolldownOptions: { input: [join(app, 'index.html'), join(app, 'classes.html')] } },
-    });
+    // As `vite build` on the command line: Vitest's NODE_ENV=test would pick Lit's development build.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({
+        root: app,
+        configFile: false,
+        logLevel: 'warn',
+        build: { outDir: join(app, 'dist'), chunkSizeWarningLimit: 8000, rolldownOptions: { input: [join(app, 'index.html'), join(app, 'classes.html')] } },
+      });
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    }
     server = await preview({ root: app, configFile: false, logLevel: 'warn', build: { outDir: join(app, 'dist') }, preview: { host: '127.0.0.1', port: 0 } });
     const address = server.httpServer.address();
     if (!address || typeof address === 'string') throw new Error('The preview server has no port');
