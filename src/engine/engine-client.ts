@@ -29,6 +29,11 @@ export interface EngineClientOptions {
   retryDelaysMs?: readonly number[];
   /** Tokens of context to allocate, below the model's own window; default: the model's. */
   contextSize?: number;
+  /**
+   * Resolves once this tab may hold a model (model-holder.ts: one tab of the site at a time); the
+   * load waits for it, showing why. Default: at once.
+   */
+  holdModel?: (modelId: string) => Promise<void>;
 }
 
 /** How long a reply may take to stop once asked before its worker counts as gone. */
@@ -73,7 +78,10 @@ export class EngineClient implements ChatEngine {
     this.createWorker = options.createWorker ?? createLlmWorker;
     this.retryDelaysMs = options.retryDelaysMs ?? DOWNLOAD_RETRY_DELAYS_MS;
     this.contextSize = options.contextSize;
+    this.holdModel = options.holdModel;
   }
+
+  private readonly holdModel?: (modelId: string) => Promise<void>;
 
   private readonly contextSize?: number;
 
@@ -125,6 +133,9 @@ export class EngineClient implements ChatEngine {
     const pending = (this.pending = interruption());
     this.store.startLoading(modelId);
     try {
+      // No worker starts, and nothing is fetched, while another tab holds the model.
+      if (this.holdModel) await Promise.race([this.holdModel(modelId), pending.promise]);
+      if (generation !== this.loadGeneration) return false;
       // A dropped connection is tried again after a wait; web-llm keeps the weight shards that
       // finished in its cache, so a retry resumes from there.
       for (let tries = 0; ; tries++) {

@@ -6,6 +6,7 @@ import { probeDevice, type DeviceReport } from './device.js';
 import { EngineClient } from './engine-client.js';
 import { GpuModelLibrary } from './gpu-library.js';
 import type { LoadableEngine, ModelLibrary } from './model-library.js';
+import { ModelHolder, MOVED_NOTE } from './model-holder.js';
 import { EngineRecovery } from './recovery.js';
 import { RemoteEngineClient } from './remote/remote-engine-client.js';
 import { RemoteModelLibrary } from './remote/remote-library.js';
@@ -58,11 +59,20 @@ export function createEngine(kind: EngineKind, options: PageEngineOptions = page
     );
     return { store, library, engine: library.engine, recovery: new EngineRecovery(library.engine) };
   }
+  // One tab of the site holds a local model at a time; "Use it here" in another moves it (model-holder.ts).
+  // Created before the engine it guards, so the engine can wait on it: `page` is set just below.
+  let page: PageEngine | undefined;
+  const holder = new ModelHolder(store, () => {
+    page?.engine.dispose();
+    store.reset(MOVED_NOTE);
+  });
+  const holdModel = (modelId: string) => holder.hold(modelId);
   const library =
     kind === 'cpu'
-      ? new CpuModelLibrary(new CpuEngineClient({ store, ...(contextSize ? { contextSize } : {}) }))
-      : new GpuModelLibrary(new EngineClient({ store, appConfig: appConfigFor(catalog), ...(contextSize ? { contextSize } : {}) }));
-  return { store, library, engine: library.engine, recovery: new EngineRecovery(library.engine) };
+      ? new CpuModelLibrary(new CpuEngineClient({ store, holdModel, ...(contextSize ? { contextSize } : {}) }))
+      : new GpuModelLibrary(new EngineClient({ store, holdModel, appConfig: appConfigFor(catalog), ...(contextSize ? { contextSize } : {}) }));
+  page = { store, library, engine: library.engine, recovery: new EngineRecovery(library.engine) };
+  return page;
 }
 
 /**

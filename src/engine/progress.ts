@@ -10,7 +10,8 @@
  *   "Finish loading on WebGPU - <gpu>"
  */
 
-export type LoadPhase = 'preparing' | 'downloading' | 'reading-cache' | 'compiling' | 'finishing';
+/** `other-tab`: waiting for another tab of the site to let go of the model (model-holder.ts). */
+export type LoadPhase = 'other-tab' | 'preparing' | 'downloading' | 'reading-cache' | 'compiling' | 'finishing';
 
 export interface LoadProgress {
   phase: LoadPhase;
@@ -122,6 +123,7 @@ export function formatDuration(seconds: number): string {
 }
 
 export const PHASE_LABELS: Record<LoadPhase, string> = {
+  'other-tab': 'Waiting for another tab',
   preparing: 'Fetching model configuration and program',
   downloading: 'Downloading weights',
   'reading-cache': 'Reading weights from this device',

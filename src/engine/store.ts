@@ -67,6 +67,16 @@ export class EngineStore extends EventTarget {
     });
   }
 
+  /**
+   * The load waits for another tab of the site to let go of the model (model-holder.ts). Said at
+   * once, not with the next frame: a tab in the background gets no frames, and what it says must
+   * be true when it is looked at.
+   */
+  reportWaitingForOtherTab(modelId: string): void {
+    if (this.current.status !== 'loading' || this.current.modelId !== modelId) return;
+    this.set({ status: 'loading', modelId, phase: 'other-tab', progress: 0, loadedBytes: 0 });
+  }
+
   /** A dropped download will be tried again: the progress so far stays, with which try and when. */
   reportRetry(modelId: string, retry: DownloadRetry): void {
     if (this.current.status !== 'loading' || this.current.modelId !== modelId) return;

@@ -3,6 +3,7 @@ import { createRef, ref, type Ref } from 'lit/directives/ref.js';
 import type { KioskConfig } from '../../app/kiosk-params.js';
 import { pinMatches, type PinHash } from '../../app/kiosk-site.js';
 import { downloadLabel, type KioskStart } from '../../app/kiosk-start.js';
+import { useModelHere } from '../../engine/model-holder.js';
 import type { PageEngine } from '../../engine/page-engine.js';
 import type { RecoveryState } from '../../engine/recovery.js';
 import { KioskConversationStore } from '../../storage/kiosk-conversations.js';
@@ -165,7 +166,13 @@ export class ApertoKiosk extends LitElement {
     void this.wakeLock?.release().catch(() => undefined);
   }
 
-  private readonly rerender = () => this.requestUpdate();
+  private readonly rerender = () => {
+    // Unattended: a kiosk never sits waiting for a tab nobody looks at. It takes the model, and that
+    // tab says where it went (model-holder.ts); a person there can take it back.
+    const state = this.page?.store.state;
+    if (this.started && state?.status === 'loading' && state.phase === 'other-tab') useModelHere();
+    this.requestUpdate();
+  };
 
   /** Load the model and start behaving as a kiosk (wake lock; full screen at the next touch). */
   private begin(): void {

@@ -4,6 +4,18 @@ export const loadProgressStyles = css`
   :host {
     display: block;
   }
+  .other-tab {
+    margin: 0 0 0.5rem;
+  }
+  button {
+    font: inherit;
+    padding: 0.45rem 0.9rem;
+    border-radius: var(--_radius, 0.5rem);
+    border: 1px solid var(--_accent);
+    background: var(--_accent);
+    color: var(--_on-accent, #fff);
+    cursor: pointer;
+  }
   .phase {
     font-weight: 600;
   }

@@ -1,11 +1,14 @@
 import { LitElement, html, nothing } from 'lit';
+import { useModelHere } from '../../engine/model-holder.js';
 import { PHASE_LABELS, formatBytes, formatDuration, type LoadProgress } from '../../engine/progress.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { loadProgressStyles } from './load-progress.styles.js';
 
 /**
  * @summary Shows how far a model load has come: phase, percentage, megabytes and time left.
+ * While another tab of the site holds the model, says so and offers "Use it here" instead.
  * @csspart bar - The native progress bar.
+ * @csspart use-here - The "Use it here" button, shown while another tab holds the model.
  */
 export class ApertoLoadProgress extends LitElement {
   static override styles = [tokens, loadProgressStyles];
@@ -26,6 +29,14 @@ export class ApertoLoadProgress extends LitElement {
   override render() {
     const p = this.progress;
     if (!p) return nothing;
+    if (p.phase === 'other-tab') {
+      return html`
+        <p class="other-tab" role="status">
+          ${this.label} is open in another tab of this site. It loads here by itself once that tab closes or lets go of it.
+        </p>
+        <button part="use-here" class="primary" @click=${useModelHere}>Use it here</button>
+      `;
+    }
     const percent = Math.floor(p.progress * 100);
     const bytes =
       p.loadedBytes > 0

@@ -166,7 +166,11 @@ export class PageEngineController implements ReactiveController {
   renderNotReady(store: EngineStore | undefined, purpose: string) {
     const status = store?.state.status;
     if (store && this.host.model === null && status !== 'loading') {
-      return html`${status === 'error' ? this.renderLoadState() : nothing}<slot name="model-offer"
+      // An idle engine's note says what happened to the model (cancelled, moved to another tab).
+      const note = store.state.status === 'idle' ? store.state.note : undefined;
+      return html`${status === 'error' ? this.renderLoadState() : nothing}${note
+          ? html`<p class="notice" role="status">${note}</p>`
+          : nothing}<slot name="model-offer"
           >${status === 'idle' ? html`<p class="notice" role="status">No model is loaded yet. Load one ${purpose}.</p>` : nothing}</slot
         >`;
     }
@@ -182,11 +186,13 @@ export class PageEngineController implements ReactiveController {
       return html`<aperto-load-progress part="progress" .progress=${state} label=${state.modelId}></aperto-load-progress>`;
     }
     if (state.status === 'ready' || state.status === 'generating') return nothing;
+    const note = state.status === 'idle' ? state.note : undefined;
     const modelId = this.host.model !== null ? this.resolveModel() : undefined;
     return html`
       ${state.status === 'error'
         ? html`<p class="notice error" role="alert">${state.message} ${state.hint}</p>`
         : nothing}
+      ${note ? html`<p class="notice" role="status">${note}</p>` : nothing}
       ${modelId
         ? html`<p class="notice" role="status">
             <button part="load-button" class="primary" @click=${() => void this.load()}>

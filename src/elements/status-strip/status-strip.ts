@@ -11,7 +11,7 @@ function describe(state: EngineState): string {
     case 'idle':
       return 'no model loaded';
     case 'loading':
-      return `loading ${Math.floor(state.progress * 100)} %`;
+      return state.phase === 'other-tab' ? 'open in another tab' : `loading ${Math.floor(state.progress * 100)} %`;
     case 'ready':
       return 'ready';
     case 'generating':

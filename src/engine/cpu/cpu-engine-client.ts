@@ -45,6 +45,11 @@ export interface CpuEngineClientOptions {
   retryDelaysMs?: readonly number[];
   /** A download that receives nothing for this long counts as dropped. Default 30 s. */
   stallTimeoutMs?: number;
+  /**
+   * Resolves once this tab may hold a model (model-holder.ts: one tab of the site at a time); the
+   * load waits for it, showing why. Default: at once.
+   */
+  holdModel?: (modelId: string) => Promise<void>;
 }
 
 interface LoadAttempt {
@@ -118,6 +123,7 @@ export class CpuEngineClient implements ChatEngine {
   private readonly nativeLog: boolean;
   private readonly retryDelaysMs: readonly number[];
   private readonly stallTimeoutMs: number;
+  private readonly holdModel?: (modelId: string) => Promise<void>;
   private wllama?: Wllama;
   private readonly nativeLogLines: NativeLog;
   private loaded?: { model: CpuModel; contextWindow: number };
@@ -134,6 +140,7 @@ export class CpuEngineClient implements ChatEngine {
     this.nativeLog = options.nativeLog ?? false;
     this.retryDelaysMs = options.retryDelaysMs ?? DOWNLOAD_RETRY_DELAYS_MS;
     this.stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
+    this.holdModel = options.holdModel;
     this.nativeLogLines = new NativeLog(this.nativeLog);
   }
 
@@ -164,6 +171,7 @@ export class CpuEngineClient implements ChatEngine {
     let stage: CpuStage = 'download';
     try {
       if (!supportsWasmMemory64()) throw noMemory64Error();
+      if (this.holdModel) await Promise.race([this.holdModel(model.id), attempt.cancelled]);
       await Promise.race([storageWork, attempt.cancelled]);
       const { LogLevel, Wllama } = await Promise.race([loadWllama(), attempt.cancelled]);
       if (!stillCurrent()) return false;

@@ -1,0 +1,109 @@
+/**
+ * Two tabs of the built app in one browser (issue 14): one holds the model, the other waits and
+ * says so, "Use it here" moves it without a second download, and closing the tab that holds it
+ * mid-reply lets the other load it by itself and chat. The CPU engine carries this end to end (no
+ * GPU model can finish loading here); the rule is the same code for both engines
+ * (src/engine/model-holder.ts), and its lock is tested on its own in test/browser/model-holder.test.ts.
+ */
+import type { Browser, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { acceptLinkedModel, chatOnce, modelReady, sendMessage } from './app-flows.js';
+import { clickButton, launchChromium, recordPageErrors, until, visibleText, waitForElement } from './browser.js';
+
+const appUrl = inject('appUrl');
+const hubUrl = inject('crossOriginHubUrl');
+const modelUrl = `${hubUrl}gguf/synthetic.gguf`;
+const WAITING = 'is open in another tab of this site';
+const MOVED = 'The model moved to another tab of this site';
+
+/** What the status strip, on every view, says of the model: "ready", "loading", "idle"… */
+function modelState(page: Page): Promise<string> {
+  return page.$eval('pierce/[data-field="state"]', (field) => field.textContent?.trim() ?? '').catch(() => '');
+}
+
+async function ready(page: Page): Promise<void> {
+  await until(() => modelState(page), (state) => state === 'ready', 'the model to be ready in this tab');
+}
+
+async function modelDownloads(): Promise<number> {
+  const log = (await (await fetch(`${hubUrl}__log`)).json()) as string[];
+  return log.filter((line) => line === 'GET /hub/gguf/synthetic.gguf').length;
+}
+
+describe('two tabs, one model', () => {
+  let browser: Browser;
+  let first: Page;
+  let second: Page;
+  const errors: string[][] = [];
+
+  /** Each tab's dedicated workers (llama.cpp's is the model's): a second copy of the model would add one. */
+  const workers = (page: Page) => (page.isClosed() ? 0 : page.workers().length);
+
+  beforeAll(async () => {
+    await fetch(`${hubUrl}__reset`);
+    browser = await launchChromium({ webgpu: false });
+    first = await browser.newPage();
+    errors.push(recordPageErrors(first));
+  });
+  afterAll(() => browser?.close());
+
+  it('a second tab finds the model held by the first, says so, and loads nothing', async () => {
+    await first.goto(`${appUrl}?model=${encodeURIComponent(modelUrl)}#/models`);
+    const card = await acceptLinkedModel(first);
+    await (await card.$('pierce/button.primary'))!.click();
+    await modelReady(first);
+    const workersOfOneTab = workers(first);
+    expect(workersOfOneTab, 'the model runs in a worker of the first tab').toBeGreaterThan(0);
+    expect(await modelDownloads()).toBe(1);
+
+    // The app loads the model used last when it opens: here it waits for the first tab instead.
+    second = await browser.newPage();
+    errors.push(recordPageErrors(second));
+    await second.goto(`${appUrl}#/chat`);
+    await until(() => visibleText(second), (text) => text.includes(WAITING), 'the second tab to say the model is open elsewhere');
+    await waitForElement(second, 'button[part="use-here"]');
+    expect(await modelState(second)).toBe('open in another tab');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    expect(await modelState(second)).not.toBe('ready');
+    expect(await modelDownloads()).toBe(1);
+    expect(workers(second), 'the second tab started no model worker').toBe(0);
+    expect(workers(first)).toBe(workersOfOneTab);
+    expect(await visibleText(first)).toContain('is loaded and ready');
+  });
+
+  it('"Use it here" moves the model: the second tab chats, with no second download, and the first says where it went', async () => {
+    const workersOfOneTab = workers(first);
+    await clickButton(second, 'Use it here');
+    await ready(second);
+    await until(() => visibleText(first), (text) => text.includes(MOVED), 'the first tab to say where the model went');
+
+    expect(await modelDownloads(), 'read from this device, not downloaded again').toBe(1);
+    expect(await modelState(first)).not.toBe('ready');
+    expect(workers(first), 'one copy of the model: the first tab let go of its worker').toBe(0);
+    expect(workers(second)).toBe(workersOfOneTab);
+    expect((await chatOnce(second, 'Hello there')).length).toBeGreaterThan(0);
+  });
+
+  it('closing the tab that holds the model mid-reply lets the waiting tab load it by itself and chat', async () => {
+    // The first tab asks for the model again: it waits for the second.
+    await clickButton(first, /^Load synthetic/);
+    await until(() => visibleText(first), (text) => text.includes(WAITING), 'the first tab to wait for the second');
+
+    await second.bringToFront();
+    await second.click('pierce/a[href="#/chat"]');
+    await sendMessage(second, 'Tell me a long story');
+    await until(
+      () => second.$$eval('pierce/aperto-chat-message', (messages) => messages.at(-1)?.shadowRoot?.querySelector('[aria-busy="true"]') !== null && messages.length >= 4),
+      (streaming) => streaming,
+      'the second tab to be mid-reply',
+    );
+    await second.close({ runBeforeUnload: false });
+
+    await first.bringToFront();
+    await ready(first);
+    expect(await modelDownloads(), 'still one download in all').toBe(1);
+    expect((await chatOnce(first, 'Hello again')).length).toBeGreaterThan(0);
+    expect(errors.flat()).toEqual([]);
+  });
+});
