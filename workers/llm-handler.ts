@@ -114,6 +114,8 @@ export function serveLlm(engine: WebLlmEngine, cache: WebLlmCacheFunctions, scop
 
   scope.addEventListener('message', (event) => {
     const request = (event as MessageEvent<LlmRequest>).data;
+    // A dedicated worker has one tab: greetings are for the shared one.
+    if (request.kind === 'hello' || request.kind === 'bye') return;
     if (request.kind !== 'stop') return void handle(request);
     // A stop for a chat already over must not cut the next one short.
     if (!chats.has(request.id)) return;

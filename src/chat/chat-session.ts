@@ -38,6 +38,8 @@ export class ChatSession extends EventTarget {
   streaming: ChatMessage | undefined;
   /** A message for the person that is not part of the conversation (a save failure, an import error). */
   notice = '';
+  /** The reply being asked for waits while another tab of the site uses the model (shared GPU worker). */
+  waitingForOtherTab = false;
   /**
    * The settings new chats start from: the person's own, as last set in the settings panel. Never
    * taken from an imported conversation, so instructions in a file cannot follow into later chats.
@@ -289,6 +291,15 @@ export class ChatSession extends EventTarget {
           ...(supportsThinkingSwitch(modelId) ? { enableThinking: settings.thinking } : {}),
         });
         for await (const event of stream) {
+          if (event.type === 'waiting') {
+            this.waitingForOtherTab = true;
+            this.changed();
+            continue;
+          }
+          if (this.waitingForOtherTab) {
+            this.waitingForOtherTab = false;
+            this.changed();
+          }
           if (event.type === 'delta') {
             const now = performance.now();
             firstAt ??= now;
@@ -336,6 +347,7 @@ export class ChatSession extends EventTarget {
       }
     }
     if (this.replyStop === replyStop) this.replyStop = undefined;
+    this.waitingForOtherTab = false;
     if (dropTurns) reply.droppedTurns = dropTurns;
     // While streaming, the reply is mutated in place (cheap per token); the finished one is a new
     // object so views that compare by identity see the final status and figures.

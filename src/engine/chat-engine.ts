@@ -39,7 +39,9 @@ export type ChatStreamEvent =
   | { type: 'delta'; text: string }
   | { type: 'usage'; usage: ChatUsage }
   /** The reply ended early: by its own signal, or by the engine ending every reply (a load, a delete). */
-  | { type: 'stopped' };
+  | { type: 'stopped' }
+  /** The reply waits while another tab of the site uses the model (the shared GPU worker); it starts after. */
+  | { type: 'waiting' };
 
 export interface ChatEngine {
   readonly store: EngineStore;

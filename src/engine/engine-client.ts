@@ -9,8 +9,9 @@ import type { AppConfig, ChatCompletionRequestStreaming, ModelRecord } from '@ml
 import { firstRefused } from '../security/connect-policy.js';
 import type { ChatEngine, ChatRequest, ChatStreamEvent } from './chat-engine.js';
 import { engineError, hostNotAllowedError, toEngineError, type EngineError } from './errors.js';
-import { isLlmFailure, LlmConnection, type ChatStream } from './llm-connection.js';
-import type { WebLlmFile } from './llm-protocol.js';
+import { isLlmFailure, LlmConnection, WAITING_FOR_OTHER_TAB, type ChatStream, type LoadCall } from './llm-connection.js';
+import { dedicatedLink, type LlmLink } from './llm-link.js';
+import type { SharedModelState, WebLlmFile } from './llm-protocol.js';
 import { deleteCachedModel, modelBaseUrl } from './model-cache.js';
 import { answerWithin } from './model-library.js';
 import { ReplyQueue } from './reply-queue.js';
@@ -25,6 +26,11 @@ export interface EngineClientOptions {
   appConfig: AppConfig;
   /** Tests and embedders may supply their own worker; the default is bundled by Vite. */
   createWorker?: () => Worker;
+  /**
+   * How to reach the model worker, when not a dedicated worker from `createWorker`: the site's
+   * shared worker (llm-link.ts), whose model every tab of the site follows.
+   */
+  createLink?: () => LlmLink;
   /** Waits before retrying a dropped download; their count is the number of retries. */
   retryDelaysMs?: readonly number[];
   /** Tokens of context to allocate, below the model's own window; default: the model's. */
@@ -61,21 +67,27 @@ function interruption(): Interruption {
 export class EngineClient implements ChatEngine {
   readonly store: EngineStore;
   private appConfig: AppConfig;
-  private readonly createWorker: () => Worker;
+  private readonly createLink: () => LlmLink;
   private readonly retryDelaysMs: readonly number[];
-  private worker?: Worker;
+  private link?: LlmLink;
   /** Our messages to the current worker; closed (every call failed) when the worker is dropped. */
   private connection?: LlmConnection;
   /** Bumped by every load and cancel, so answers from a superseded load are ignored. */
   private loadGeneration = 0;
   private pending?: Interruption;
+  /** The load call under way in a shared worker, to leave when this tab stops waiting for it. */
+  private sharedLoad?: LoadCall;
+  /** Resolved at the shared worker's first word about its model (or at once with a dedicated worker). */
+  private attachedOnce?: Promise<void>;
+  private markAttached?: () => void;
   /** Replies and loads take turns: one model, one reply at a time. */
   private readonly replies = new ReplyQueue();
 
   constructor(options: EngineClientOptions) {
     this.store = options.store;
     this.appConfig = options.appConfig;
-    this.createWorker = options.createWorker ?? createLlmWorker;
+    const createWorker = options.createWorker ?? createLlmWorker;
+    this.createLink = options.createLink ?? (() => dedicatedLink(createWorker()));
     this.retryDelaysMs = options.retryDelaysMs ?? DOWNLOAD_RETRY_DELAYS_MS;
     this.contextSize = options.contextSize;
     this.holdModel = options.holdModel;
@@ -143,17 +155,16 @@ export class EngineClient implements ChatEngine {
         try {
           const connection = this.ensureConnection();
           const context = this.contextSize ? this.contextFor(modelId) : undefined;
-          const loaded = connection.call(
-            'load',
+          const call = connection.load(
             { modelId, appConfig: this.configFor(record), ...(context ? { chatOptions: { context_window_size: context } } : {}) },
-            {
-              onProgress: (report) => {
-                if (generation !== this.loadGeneration) return;
-                this.store.reportProgress(modelId, eta.update(parseProgressReport(report), performance.now()));
-              },
+            (report) => {
+              if (generation !== this.loadGeneration) return;
+              this.store.reportProgress(modelId, eta.update(parseProgressReport(report), performance.now()));
             },
           );
-          await Promise.race([loaded, pending.promise]);
+          if (this.link?.shared) this.sharedLoad = call;
+          await Promise.race([call.done, pending.promise]);
+          if (this.sharedLoad === call) this.sharedLoad = undefined;
           if (generation !== this.loadGeneration) return false;
           this.store.markReady(modelId);
           return true;
@@ -165,8 +176,8 @@ export class EngineClient implements ChatEngine {
           // A file that failed its integrity hash is in web-llm's cache by now; keep none of it.
           if (error.code === 'bad-model-file') await this.deleteFiles(modelId).catch(() => undefined);
           // A failed load can leave the worker's engine half-initialised (or its GPU device lost);
-          // the next attempt starts from a fresh worker.
-          this.discardWorker();
+          // the next attempt starts from a fresh worker. (The shared worker starts a fresh engine itself.)
+          if (!this.link?.shared) this.discardWorker();
           const next = nextRetry(tries, this.retryDelaysMs);
           if (error.code !== 'network' || !next) {
             this.store.fail(error, modelId);
@@ -198,13 +209,13 @@ export class EngineClient implements ChatEngine {
     if (state.status !== 'ready') throw notReadyError(state);
     this.store.startGenerating();
     let streaming: ChatStream | undefined;
-    let worker: Worker | undefined;
+    let link: LlmLink | undefined;
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
     const interrupt = () => {
       streaming?.stop();
       // A stuck worker never ends the reply, and every later request and load waits behind it.
       graceTimer ??= setTimeout(() => {
-        if (this.worker === worker) this.markLost(`The model did not stop within ${STOP_GRACE_MS / 1000} s of being asked to.`);
+        if (this.link === link) this.markLost(`The model did not stop within ${STOP_GRACE_MS / 1000} s of being asked to.`);
       }, STOP_GRACE_MS);
     };
     let ended: string | null | undefined;
@@ -213,12 +224,16 @@ export class EngineClient implements ChatEngine {
       // A worker that dies mid-reply never sends the next chunk; dropping it closes the connection,
       // which ends the reply with why.
       streaming = this.ensureConnection().chat({ request: webLlmRequest(request) });
-      worker = this.worker;
+      link = this.link;
       // A stop that reaches the worker before web-llm starts generating is asked again by the worker
       // once generation is under way.
       if (stop.aborted) interrupt();
       else stop.addEventListener('abort', interrupt, { once: true });
       for await (const chunk of streaming.chunks) {
+        if (chunk === WAITING_FOR_OTHER_TAB) {
+          yield { type: 'waiting' };
+          continue;
+        }
         ended = chunk.choices[0]?.finish_reason ?? ended;
         const text = chunk.choices[0]?.delta?.content;
         if (text) yield { type: 'delta', text };
@@ -266,10 +281,15 @@ export class EngineClient implements ChatEngine {
     return modelId ? this.contextFor(modelId) : undefined;
   }
 
-  /** Stop a load in progress. Finished weight shards stay cached, so a later load resumes. */
+  /**
+   * Stop a load in progress. Finished weight shards stay cached, so a later load resumes. A load in
+   * the shared worker stops for every tab (each says so).
+   */
   cancel(): void {
     if (this.store.state.status !== 'loading') return;
+    const shared = this.link?.shared ? this.connection : undefined;
     this.abandonLoad();
+    void shared?.call('unload', null).catch(() => undefined);
     this.store.reset('Loading cancelled. The parts already downloaded are kept.');
   }
 
@@ -338,10 +358,11 @@ export class EngineClient implements ChatEngine {
     this.store.fail(error);
   }
 
-  /** Release the worker and the GPU memory it holds. */
+  /** Release the worker and the GPU memory it holds (a shared worker's model stays for the other tabs). */
   dispose(): void {
     this.replies.stopAll();
     this.abandonLoad();
+    this.discardWorker();
     if (this.store.state.status !== 'idle') this.store.reset();
   }
 
@@ -349,20 +370,74 @@ export class EngineClient implements ChatEngine {
     this.loadGeneration++;
     this.pending?.reject(engineError('aborted'));
     this.pending = undefined;
+    if (this.link?.shared) {
+      // The shared worker stops a load once no tab waits for it (web-llm's unload aborts it).
+      this.sharedLoad?.leave();
+      this.sharedLoad = undefined;
+      return;
+    }
     // Terminating is the only way to stop web-llm's downloads and shader compilation at once.
     this.discardWorker();
+  }
+
+  /**
+   * Reach the model worker now rather than on first use: a tab sharing the site's model worker
+   * then shows at once what another tab loads or has loaded.
+   */
+  connect(): void {
+    this.ensureConnection();
+  }
+
+  /**
+   * Resolves once this tab knows what the other tabs of the site have loaded: the shared worker's
+   * first word (within `timeoutMs`), so the app does not load the model used last over the one they
+   * share. At once when not connected to a shared worker.
+   */
+  attached(timeoutMs = 2000): Promise<void> {
+    return this.attachedOnce ? Promise.race([this.attachedOnce, pause(timeoutMs)]) : Promise.resolve();
+  }
+
+  /**
+   * The shared worker's model changed (another tab loaded, switched, unloaded or deleted it), or this
+   * tab just connected: show the same. Following a load is a load of the same model, which joins it:
+   * its progress shows here and nothing is loaded twice.
+   */
+  private follow(state: SharedModelState): void {
+    this.markAttached?.();
+    const mine = this.store.state;
+    if (state.status === 'idle') {
+      if ((mine.status === 'ready' || mine.status === 'generating') && state.reason === 'unloaded') {
+        this.store.reset('Another tab of this site unloaded the model.');
+      } else if (mine.status === 'ready' || mine.status === 'generating') {
+        this.store.reset();
+      } else if (mine.status === 'loading' && state.reason === 'cancelled' && this.sharedLoad) {
+        this.abandonLoad();
+        this.store.reset('Loading was cancelled in another tab of this site. The parts already downloaded are kept.');
+      }
+      return;
+    }
+    const busy = mine.status === 'loading' || mine.status === 'ready' || mine.status === 'generating';
+    if (busy && mine.modelId === state.modelId) return;
+    if (!this.findRecord(state.modelId)) {
+      this.store.reset(`Another tab of this site uses “${state.modelId}”, a model added there that this tab does not know yet. Reload this tab to use it here.`);
+      return;
+    }
+    void this.load(state.modelId);
   }
 
   /** The worker (started on first use: a load, a reply, a delete) and our messages to it. */
   private ensureConnection(): LlmConnection {
     if (this.connection) return this.connection;
-    const worker = this.createWorker();
-    worker.addEventListener('error', (event) => this.onWorkerCrash(worker, event));
-    worker.addEventListener('messageerror', () => {
-      if (worker === this.worker) this.markLost('A message from the model worker could not be read.');
+    const link = this.createLink();
+    link.onError((message) => {
+      if (link === this.link) this.markLost(`Worker error: ${message}`);
     });
-    this.worker = worker;
-    this.connection = new LlmConnection(worker);
+    link.onMessageError(() => {
+      if (link === this.link) this.markLost('A message from the model worker could not be read.');
+    });
+    this.link = link;
+    if (link.shared) this.attachedOnce = new Promise<void>((resolve) => (this.markAttached = resolve));
+    this.connection = new LlmConnection(link.channel, link.shared ? (state) => link === this.link && this.follow(state) : undefined);
     return this.connection;
   }
 
@@ -370,8 +445,9 @@ export class EngineClient implements ChatEngine {
     // Whatever still waits on this worker (a reply, a load, a check) ends with why it was dropped.
     this.connection?.close(reason);
     this.connection = undefined;
-    this.worker?.terminate();
-    this.worker = undefined;
+    this.link?.close();
+    this.link = undefined;
+    this.sharedLoad = undefined;
   }
 
   /**
@@ -381,12 +457,6 @@ export class EngineClient implements ChatEngine {
   private engineErrorOf(raw: unknown): EngineError {
     if (!isLlmFailure(raw)) return toEngineError(raw);
     return raw.blockedUrl ? hostNotAllowedError(raw.blockedUrl, raw.text) : toEngineError(raw.text);
-  }
-
-  private onWorkerCrash(worker: Worker, event: ErrorEvent): void {
-    if (worker !== this.worker) return;
-    event.preventDefault();
-    this.markLost(`Worker error: ${event.message || 'the model worker could not start or stopped'}`);
   }
 
   /**

@@ -4,21 +4,38 @@
  * is dropped. Knows nothing of models or errors: EngineClient gives it meaning.
  */
 import type { ChatCompletionChunk, InitProgressReport } from '@mlc-ai/web-llm';
-import type { ChatPayload, LlmCall, LlmFailure, LlmMessage, LlmReplies } from './llm-protocol.js';
+import type { ChatPayload, LlmCall, LlmFailure, LlmMessage, LlmReplies, LlmRequest, SharedModelState } from './llm-protocol.js';
 
 interface Pending {
   resolve: (value: never) => void;
   reject: (reason: unknown) => void;
   onProgress?: (report: InitProgressReport) => void;
   onChunk?: (chunk: ChatCompletionChunk) => void;
+  onWaiting?: () => void;
 }
+
+/** Where the messages go: a dedicated Worker, or a tab's port to the shared worker. */
+export interface LlmChannel {
+  postMessage(message: LlmRequest): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<LlmMessage>) => void): void;
+}
+
+/** In a reply's chunks: the shared worker holds this reply while another tab's is written. */
+export const WAITING_FOR_OTHER_TAB = 'waiting-for-other-tab';
 
 /** One reply streaming from the worker. */
 export interface ChatStream {
   /** The chunks in order; ends when the reply is complete, throws what the worker failed with. */
-  chunks: AsyncIterable<ChatCompletionChunk>;
+  chunks: AsyncIterable<ChatCompletionChunk | typeof WAITING_FOR_OTHER_TAB>;
   /** Ask the worker to end this reply (web-llm's interruptGenerate); the chunks then end. */
   stop(): void;
+}
+
+/** One load under way (see `load`). */
+export interface LoadCall {
+  done: Promise<null>;
+  /** Stop waiting for it; the shared worker stops a load nobody waits for. */
+  leave(): void;
 }
 
 export function isLlmFailure(value: unknown): value is LlmFailure {
@@ -30,14 +47,29 @@ export class LlmConnection {
   private readonly pending = new Map<number, Pending>();
   private closedWith?: { reason: unknown };
 
-  constructor(private readonly worker: Worker) {
+  constructor(
+    private readonly worker: LlmChannel,
+    /** The shared worker's model state, each time it changes (and once as a tab connects). */
+    private readonly onState?: (state: SharedModelState) => void,
+  ) {
     worker.addEventListener('message', (event: MessageEvent<LlmMessage>) => this.onMessage(event.data));
+  }
+
+  /** Send a message that gets no reply (a greeting). */
+  send(message: LlmRequest): void {
+    this.worker.postMessage(message);
+  }
+
+  /** Start a load that can be left (a shared load goes on while another tab waits for it). */
+  load(payload: Extract<LlmCall, { kind: 'load' }>['payload'], onProgress: (report: InitProgressReport) => void): LoadCall {
+    const id = this.nextId++;
+    return { done: this.call('load', payload, { onProgress }, id), leave: () => this.worker.postMessage({ kind: 'stop', id }) };
   }
 
   call<K extends LlmCall['kind']>(
     kind: K,
     payload: Extract<LlmCall, { kind: K }>['payload'],
-    handlers: Pick<Pending, 'onProgress' | 'onChunk'> = {},
+    handlers: Pick<Pending, 'onProgress' | 'onChunk' | 'onWaiting'> = {},
     id = this.nextId++,
   ): Promise<LlmReplies[K]> {
     if (this.closedWith) return Promise.reject(this.closedWith.reason);
@@ -47,10 +79,13 @@ export class LlmConnection {
     });
   }
 
-  /** Start one reply; its chunks are kept until read, so none is lost however slowly they are. */
+  /**
+   * Start one reply; its chunks are kept until read, so none is lost however slowly they are. A
+   * reply the shared worker holds while another tab's is written says so first (WAITING_FOR_OTHER_TAB).
+   */
   chat(payload: ChatPayload): ChatStream {
     const id = this.nextId++;
-    const queue: ChatCompletionChunk[] = [];
+    const queue: Array<ChatCompletionChunk | typeof WAITING_FOR_OTHER_TAB> = [];
     let wake: (() => void) | undefined;
     let ended = false;
     let failure: { reason: unknown } | undefined;
@@ -58,11 +93,12 @@ export class LlmConnection {
       ended = true;
       wake?.();
     };
-    void this.call('chat', payload, { onChunk: (chunk) => (queue.push(chunk), wake?.()) }, id).then(settle, (reason: unknown) => {
+    const onWaiting = () => (queue.push(WAITING_FOR_OTHER_TAB), wake?.());
+    void this.call('chat', payload, { onChunk: (chunk) => (queue.push(chunk), wake?.()), onWaiting }, id).then(settle, (reason: unknown) => {
       failure = { reason };
       settle();
     });
-    async function* chunks(): AsyncGenerator<ChatCompletionChunk> {
+    async function* chunks(): AsyncGenerator<ChatCompletionChunk | typeof WAITING_FOR_OTHER_TAB> {
       for (;;) {
         while (queue.length > 0) yield queue.shift()!;
         if (failure) throw failure.reason;
@@ -82,6 +118,7 @@ export class LlmConnection {
   }
 
   private onMessage(message: LlmMessage): void {
+    if (message.kind === 'state') return this.onState?.(message.payload);
     const pending = this.pending.get(message.id);
     if (!pending) return;
     switch (message.kind) {
@@ -90,6 +127,9 @@ export class LlmConnection {
         return;
       case 'chunk':
         pending.onChunk?.(message.payload);
+        return;
+      case 'waiting':
+        pending.onWaiting?.();
         return;
       case 'reply':
         this.pending.delete(message.id);

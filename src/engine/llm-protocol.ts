@@ -43,7 +43,22 @@ export interface LlmStop {
   id: number;
 }
 
-export type LlmRequest = LlmCall | LlmStop;
+/**
+ * The shared model worker's own messages (workers/shared-llm-host.ts, one for every tab of the
+ * site): a tab says hello with the name of a Web Lock it holds while open (the worker learns that
+ * the tab closed, however it closed, when it gets that lock), and bye when it lets go.
+ */
+export type LlmGreeting = { kind: 'hello'; id: 0; payload: { tabLock: string } } | { kind: 'bye'; id: 0 };
+
+/** A stop with a load's id leaves that load (shared worker): a load nobody waits for any more stops. */
+export type LlmRequest = LlmCall | LlmStop | LlmGreeting;
+
+/** What the shared model worker has, told to every tab when it changes and to each tab as it says hello. */
+export type SharedModelState =
+  /** `cancelled`: a tab cancelled the load; `unloaded`: a tab unloaded or deleted the model; `failed`: the load failed (its waiters were told why first). */
+  | { status: 'idle'; reason?: 'cancelled' | 'unloaded' | 'failed' }
+  | { status: 'loading'; modelId: string }
+  | { status: 'ready'; modelId: string };
 
 export interface LlmReplies {
   load: null;
@@ -68,4 +83,8 @@ export type LlmMessage =
   | { kind: 'progress'; id: number; payload: InitProgressReport }
   | { kind: 'chunk'; id: number; payload: ChatCompletionChunk }
   | { kind: 'reply'; id: number; payload: LlmReplies[keyof LlmReplies] }
-  | { kind: 'error'; id: number; payload: LlmFailure };
+  | { kind: 'error'; id: number; payload: LlmFailure }
+  /** Shared worker: the model's state, for every tab (id 0). */
+  | { kind: 'state'; id: 0; payload: SharedModelState }
+  /** Shared worker: this chat waits while another tab's reply is written. */
+  | { kind: 'waiting'; id: number; payload: null };

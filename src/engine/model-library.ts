@@ -35,6 +35,11 @@ export interface LoadableEngine extends ChatEngine {
   checkModel(timeoutMs: number): Promise<EngineError | undefined>;
   /** Give up on a worker: drop it and put the error (a text means `worker-lost`) in the store. */
   markLost(reason: EngineError | string): void;
+  /**
+   * Resolves once this tab knows what other tabs of the site have loaded (an engine shared across
+   * tabs); absent or at once otherwise.
+   */
+  attached?(): Promise<void>;
 }
 
 /** A model someone adds by URL: a GGUF file (CPU), or an MLC model folder plus its library (GPU). */

@@ -6,6 +6,7 @@ import { probeDevice, type DeviceReport } from './device.js';
 import { EngineClient } from './engine-client.js';
 import { GpuModelLibrary } from './gpu-library.js';
 import type { LoadableEngine, ModelLibrary } from './model-library.js';
+import { canShareModelWorker, sharedLink } from './llm-link.js';
 import { ModelHolder, MOVED_NOTE } from './model-holder.js';
 import { EngineRecovery } from './recovery.js';
 import { RemoteEngineClient } from './remote/remote-engine-client.js';
@@ -67,10 +68,18 @@ export function createEngine(kind: EngineKind, options: PageEngineOptions = page
     store.reset(MOVED_NOTE);
   });
   const holdModel = (modelId: string) => holder.hold(modelId);
-  const library =
-    kind === 'cpu'
-      ? new CpuModelLibrary(new CpuEngineClient({ store, holdModel, ...(contextSize ? { contextSize } : {}) }))
-      : new GpuModelLibrary(new EngineClient({ store, holdModel, appConfig: appConfigFor(catalog), ...(contextSize ? { contextSize } : {}) }));
+  let library: ModelLibrary;
+  if (kind === 'cpu') {
+    library = new CpuModelLibrary(new CpuEngineClient({ store, holdModel, ...(contextSize ? { contextSize } : {}) }));
+  } else if (canShareModelWorker()) {
+    // Every tab of the site talks to one shared model worker: one model for all, nothing to hold.
+    const client = new EngineClient({ store, createLink: () => sharedLink(), appConfig: appConfigFor(catalog), ...(contextSize ? { contextSize } : {}) });
+    // Connect now, so a tab opened while another loads or uses a model shows it at once.
+    client.connect();
+    library = new GpuModelLibrary(client);
+  } else {
+    library = new GpuModelLibrary(new EngineClient({ store, holdModel, appConfig: appConfigFor(catalog), ...(contextSize ? { contextSize } : {}) }));
+  }
   page = { store, library, engine: library.engine, recovery: new EngineRecovery(library.engine) };
   return page;
 }

@@ -42,8 +42,8 @@ describe('the first view of the built app', () => {
     expect(found).toEqual([]);
   });
 
-  it('has web-llm only where it runs models: in the model worker’s script, and in no file the page imports', async () => {
-    expect(await filesWithWebLlm()).toEqual([expect.stringMatching(/^llm\.worker-.*\.js$/)]);
+  it('has web-llm only where it runs models: in the dedicated model worker’s script and the shared one’s web-llm chunk, and in no file the page imports', async () => {
+    expect(await filesWithWebLlm()).toEqual([expect.stringMatching(/^llm\.worker-.*\.js$/), expect.stringMatching(/^web-llm-runtime-.*\.js$/)]);
   });
 });
 
@@ -68,7 +68,7 @@ describe('web-llm, fetched by the model worker only', () => {
   let browser: Browser | undefined;
   afterAll(() => browser?.close());
 
-  it('on a GPU model load in Chromium: once, as the model worker’s script, and in no module of the page', async () => {
+  it('on a GPU model load in Chromium: once, by the shared model worker, and in no module of the page', async () => {
     browser = await launchChromium({ webgpu: true });
     const page = await browser.newPage();
     const recorder = await NetworkRecorder.attach(browser, page, new URL(appUrl).origin);
@@ -83,12 +83,13 @@ describe('web-llm, fetched by the model worker only', () => {
     expect(await alert.evaluate((el) => el.getAttribute('data-code')), 'web-llm in the worker compiled the library').toBe('bad-model-library');
 
     const files = await filesWithWebLlm();
-    expect(webLlmRequests(recorder, files)).toEqual([{ file: expect.stringMatching(/^llm\.worker-.*\.js$/), from: 'page' }]);
-    // The page's own resources (its Resource Timing; the worker's imports are the worker's own): the
-    // worker's script, which the page fetches to start the worker, and no module of the page's.
+    // Chromium has SharedWorker: every tab's GPU model runs in the site's shared worker, which
+    // imports web-llm's chunk on its first load (src/engine/llm-link.ts).
+    expect(webLlmRequests(recorder, files)).toEqual([{ file: expect.stringMatching(/^web-llm-runtime-.*\.js$/), from: 'shared worker' }]);
+    // The page's own resources (its Resource Timing): no module of the page's carries web-llm.
     const pageResources = await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name));
     const withWebLlm = pageResources.map((url) => new URL(url).pathname.split('/').at(-1)!).filter((file) => files.includes(file));
-    expect(withWebLlm).toEqual([expect.stringMatching(/^llm\.worker-.*\.js$/)]);
+    expect(withWebLlm).toEqual([]);
   });
 
   it('never with the CPU engine: loading a model', async () => {

@@ -5,6 +5,8 @@
  *
  * - Page and dedicated workers: Puppeteer enables the Network domain on each of them (its page
  *   network manager attaches to every worker the page starts, before the worker runs).
+ * - The shared model worker (src/engine/llm-link.ts), which belongs to no page: the same, as soon
+ *   as it is created (it fetches web-llm on the first GPU load, well after that).
  * - The service worker: its own DevTools session with the Network domain enabled. A request the
  *   service worker answers from Cache Storage never reaches its Network domain; a `fetch` it makes
  *   does.
@@ -18,7 +20,7 @@ import type { Browser, CDPSession, HTTPRequest, Page, Target } from 'puppeteer-c
 export interface SeenRequest {
   method: string;
   url: string;
-  from: 'page' | 'worker' | 'service worker';
+  from: 'page' | 'worker' | 'shared worker' | 'service worker';
   /** Answered by the service worker from its cache (page and worker requests only). */
   fromServiceWorker: boolean;
   /** Whether it carried a body. */
@@ -29,7 +31,7 @@ const LOCAL_SCHEMES = /^(?:data|blob):/;
 
 export class NetworkRecorder {
   private readonly pageRequests: HTTPRequest[] = [];
-  private readonly serviceWorkerRequests: SeenRequest[] = [];
+  private readonly ownSessionRequests: SeenRequest[] = [];
   private recording = false;
 
   private constructor(private readonly browser: Browser) {}
@@ -40,10 +42,10 @@ export class NetworkRecorder {
     page.on('request', (request) => {
       if (recorder.recording && !LOCAL_SCHEMES.test(request.url())) recorder.pageRequests.push(request);
     });
-    const isOurServiceWorker = (target: Target) => target.type() === 'service_worker' && target.url().startsWith(origin);
-    for (const target of browser.targets().filter(isOurServiceWorker)) await recorder.watchServiceWorker(target);
+    const isOurs = (target: Target) => (target.type() === 'service_worker' || target.type() === 'shared_worker') && target.url().startsWith(origin);
+    for (const target of browser.targets().filter(isOurs)) await recorder.watchWorkerTarget(target);
     browser.on('targetcreated', (target: Target) => {
-      if (isOurServiceWorker(target)) void recorder.watchServiceWorker(target);
+      if (isOurs(target)) void recorder.watchWorkerTarget(target);
     });
     return recorder;
   }
@@ -51,20 +53,21 @@ export class NetworkRecorder {
   /** The service worker's own session, e.g. to make it fetch something or take it offline. */
   async serviceWorkerSession(origin: string): Promise<CDPSession> {
     const target = await this.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(origin));
-    return this.watchServiceWorker(target);
+    return this.watchWorkerTarget(target);
   }
 
   private readonly watched = new Map<Target, Promise<CDPSession>>();
 
-  private watchServiceWorker(target: Target): Promise<CDPSession> {
+  private watchWorkerTarget(target: Target): Promise<CDPSession> {
     let session = this.watched.get(target);
     if (!session) {
       session = (async () => {
         const cdp = await target.createCDPSession();
+        const from = target.type() === 'shared_worker' ? ('shared worker' as const) : ('service worker' as const);
         cdp.on('Network.requestWillBeSent', (event: { request: { url: string; method: string; hasPostData?: boolean } }) => {
           if (!this.recording || LOCAL_SCHEMES.test(event.request.url)) return;
           const { method, url, hasPostData } = event.request;
-          this.serviceWorkerRequests.push({ method, url, from: 'service worker', fromServiceWorker: false, hasBody: !!hasPostData });
+          this.ownSessionRequests.push({ method, url, from, fromServiceWorker: false, hasBody: !!hasPostData });
         });
         await cdp.send('Network.enable');
         return cdp;
@@ -76,7 +79,7 @@ export class NetworkRecorder {
 
   start(): void {
     this.pageRequests.length = 0;
-    this.serviceWorkerRequests.length = 0;
+    this.ownSessionRequests.length = 0;
     this.recording = true;
   }
 
@@ -93,7 +96,7 @@ export class NetworkRecorder {
       fromServiceWorker: request.response()?.fromServiceWorker() ?? false,
       hasBody: request.hasPostData(),
     }));
-    return [...fromPage, ...this.serviceWorkerRequests];
+    return [...fromPage, ...this.ownSessionRequests];
   }
 
   /** The requests that went to the network (or tried to): not answered on the device. */

@@ -1,5 +1,6 @@
 /**
- * Collects Content-Security-Policy violations of a page and of every worker it starts.
+ * Collects Content-Security-Policy violations of a page, of every worker it starts, and of the
+ * browser's shared workers (the GPU model's).
  *
  * A request the policy blocks never reaches the network, so the DevTools Network domain never sees
  * it (network-recorder.ts cannot); the browser reports it instead, in two ways that are both
@@ -10,7 +11,7 @@
  * - its console message ("Refused to … because it violates the following Content Security Policy
  *   directive …"), read from the page's and, from their start, from each worker's log.
  */
-import type { Page, WebWorker } from 'puppeteer-core';
+import type { Page, Target, WebWorker } from 'puppeteer-core';
 
 const MARK = '[CSP violation]';
 
@@ -32,6 +33,15 @@ export class PolicyWatcher {
     });
     page.on('workercreated', (worker) => void watcher.watchWorker(worker));
     for (const worker of page.workers()) await watcher.watchWorker(worker);
+    // The GPU model's shared worker is the browser's, not the page's (src/engine/llm-link.ts).
+    const browser = page.browser();
+    const watchShared = async (target: Target) => {
+      if (target.type() !== 'shared_worker') return;
+      const worker = await target.worker();
+      if (worker) await watcher.watchWorker(worker);
+    };
+    browser.on('targetcreated', (target: Target) => void watchShared(target));
+    for (const target of browser.targets()) await watchShared(target);
     return watcher;
   }
 

@@ -107,3 +107,78 @@ describe('two tabs, one model', () => {
     expect(errors.flat()).toEqual([]);
   });
 });
+
+describe('two tabs, one GPU model (the shared model worker)', () => {
+  // The hub's model whose library download crawls and never ends: a load that stays under way.
+  const model = `${hubUrl}aperto-test/slow-host-q4f32_1-MLC/resolve/main/`;
+  const library = `${hubUrl}libs/slow-host.wasm`;
+  const link = `${appUrl}?engine=webgpu&model=${encodeURIComponent(model)}&model_lib=${encodeURIComponent(library)}#/models`;
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium({ webgpu: true });
+  });
+  afterAll(() => browser?.close());
+
+  const libraryDownloads = async () =>
+    ((await (await fetch(`${hubUrl}__log`)).json()) as string[]).filter((line) => line === 'GET /hub/libs/slow-host.wasm').length;
+  const modelWorkers = (page: Page) => page.workers().filter((worker) => /llm\.worker-/.test(worker.url())).length;
+  const sharedWorkers = () => browser.targets().filter((target) => target.type() === 'shared_worker' && target.url().startsWith(appUrl)).length;
+
+  it('a tab opened while another loads shows that load at once, with no second download and one worker; Cancel in it stops the load in both', async () => {
+    await fetch(`${hubUrl}__reset`);
+    const context = await browser.createBrowserContext();
+    const first = await context.newPage();
+    const errors = recordPageErrors(first);
+    await first.goto(link);
+    const card = await acceptLinkedModel(first);
+    await (await card.$('pierce/button.primary'))!.click();
+    await until(() => modelState(first), (state) => state.startsWith('loading'), 'the load under way');
+    await until(libraryDownloads, (n) => n === 1, 'the library download started');
+
+    const second = await context.newPage();
+    errors.push(...recordPageErrors(second));
+    await second.goto(`${appUrl}#/models`);
+    await until(() => modelState(second), (state) => state.startsWith('loading'), 'the second tab to show the load');
+    expect(await visibleText(second)).toContain('slow-host-q4f32_1-MLC');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    expect(await libraryDownloads(), 'one download for both tabs').toBe(1);
+    expect(sharedWorkers(), 'one model worker for the site').toBe(1);
+    expect(modelWorkers(first) + modelWorkers(second), 'no tab has a model worker of its own').toBe(0);
+
+    await clickButton(second, 'Cancel');
+    await until(() => visibleText(first), (text) => text.includes('Loading was cancelled in another tab of this site'), 'the first tab told');
+    expect(await modelState(first)).toBe('no model loaded');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('without SharedWorker (as on Chrome for Android) one tab holds the model and the other waits, loading nothing', async () => {
+    await fetch(`${hubUrl}__reset`);
+    const context = await browser.createBrowserContext();
+    const open = async () => {
+      const page = await context.newPage();
+      await page.evaluateOnNewDocument(() => {
+        delete (window as { SharedWorker?: unknown }).SharedWorker;
+      });
+      return page;
+    };
+    const first = await open();
+    await first.goto(link);
+    const card = await acceptLinkedModel(first);
+    await (await card.$('pierce/button.primary'))!.click();
+    await until(libraryDownloads, (n) => n === 1, 'the library download started');
+    expect(modelWorkers(first), 'the first tab’s own model worker').toBe(1);
+
+    const second = await open();
+    await second.goto(link);
+    await (await (await acceptLinkedModel(second)).$('pierce/button.primary'))!.click();
+    await until(() => visibleText(second), (text) => text.includes(WAITING), 'the second tab to wait for the first');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    expect(await libraryDownloads()).toBe(1);
+    expect(modelWorkers(second), 'the waiting tab started no model worker').toBe(0);
+    expect(sharedWorkers()).toBe(0);
+    await context.close();
+  });
+});

@@ -90,7 +90,10 @@ export class ModelOfferController implements ReactiveController {
     this.host.requestUpdate();
     if (this.openingLoadDecided) return;
     this.openingLoadDecided = true;
-    if (plan.offer?.autoload && engine.store.state.status === 'idle') void engine.engine.load(plan.offer.entry.id);
+    if (!plan.offer?.autoload) return;
+    // Another tab may have a model loaded or loading, shared with this one: that one stays.
+    await engine.engine.attached?.();
+    if (engine === this.engine && engine.store.state.status === 'idle') void engine.engine.load(plan.offer.entry.id);
   }
 
   /** An offer's button. Cards in Models are handled (and stopped) there. */

@@ -447,6 +447,9 @@ export class ApertoChat extends LitElement {
         ${conversation ? this.renderHeader(conversation) : nothing}
         <div>
           ${session?.notice ? html`<p class="notice" role="status">${session.notice}</p>` : nothing}
+          ${session?.waitingForOtherTab
+            ? html`<p class="notice" role="status" data-notice="other-tab">Another tab is using the model… This reply starts when it is done.</p>`
+            : nothing}
           ${session ? this.renderSystemPromptOffer(session) : nothing}
           ${this.pageEngine.problems.map((p) => html`<p class="notice" role="alert">${p}</p>`)}
           ${this.ready ? nothing : this.pageEngine.renderNotReady(this.engine?.store, 'to start chatting')}
