@@ -11,11 +11,17 @@
  *   with `import()` stay in their own chunks beside it, fetched only when a model is loaded or speech
  *   is started. scripts/build-lib.mjs measures what a page loads before any interaction.
  *
- * Both keep the workers, WebAssembly and models as files in dist-lib/assets/. With `base: './'` Vite
+ * Both keep the workers, WebAssembly and models as files in dist-lib/esm/assets/. With `base: './'` Vite
  * writes every reference to them, and every `import()` of a chunk, relative to the script itself
- * (`new URL('../assets/…', import.meta.url)`, `import('./…')`), so they are found next to the
+ * (`new URL('../esm/assets/…', import.meta.url)`, `import('./…')`), so they are found next to the
  * script wherever it is hosted, even on another origin than the page
  * (src/engine/module-worker.ts starts workers from there).
+ *
+ * The ES modules lie flat in dist-lib/esm/, beside that assets/ folder, so each refers to its files
+ * as `new URL('./assets/…', import.meta.url)`. Vite and webpack follow those references and emit
+ * the files themselves; Rollup and esbuild keep the line as it is and put every chunk flat in their
+ * output folder, where the same `./assets/…` is found once the app copies dist-lib/esm/assets/ there
+ * (README, "Embedding"; test/e2e/npm-consumer.test.ts builds it so with all four).
  *
  * Not `build.lib`: in library mode Vite inlines every asset as a data: URL, which would put about
  * 50 MB of WebAssembly into the script as base64 and break vad-web's folder lookup.
@@ -36,6 +42,23 @@ const LIT = /^(?:lit(?:-html|-element)?|@lit\/[^/]+)(?:\/.*)?$/;
 function flavour(mode: string): Flavour {
   if ((FLAVOURS as readonly string[]).includes(mode)) return mode as Flavour;
   throw new Error(`vite.lib.config.ts builds one flavour at a time: run it with --mode ${FLAVOURS.join(' or --mode ')} (got "${mode}").`);
+}
+
+/**
+ * Vite wraps each `import()` in a helper that preloads the imported chunk's own imports. A library
+ * has nothing to preload (`modulePreload: false`), but outside library mode Vite still bundles the
+ * helper, and its `import.meta.resolve(…)` makes webpack warn "Critical dependency: the request of
+ * a dependency is an expression". Its module is replaced by one that only calls `import()`.
+ */
+function noPreloadHelper(): Plugin {
+  return {
+    name: 'aperto-no-preload-helper',
+    enforce: 'pre',
+    load: {
+      filter: { id: /^\0vite\/preload-helper\.js$/ },
+      handler: () => 'export const __vitePreload = (load) => load();',
+    },
+  };
 }
 
 /**
@@ -60,15 +83,17 @@ export default defineConfig(({ mode }): UserConfig => {
     // public/ holds the app's favicon and manifest, nothing an embedding page needs.
     publicDir: false,
     // web-llm's model list as data (see scripts/web-llm-app-config.mjs).
-    plugins: [webLlmAppConfig(), renameVitePreloadHelper()],
+    plugins: [webLlmAppConfig(), noPreloadHelper(), renameVitePreloadHelper()],
     // Workers minified in both flavours, so both refer to the same files.
     worker: { format: 'es', rolldownOptions: { output: { minify: true } } },
     build: {
       target: 'es2022',
-      // Both flavours share dist-lib/assets/ (the same workers and WebAssembly, ~50 MB, once), so
+      // Both flavours share dist-lib/esm/assets/ (the same workers and WebAssembly, ~50 MB, once), so
       // scripts/build-lib.mjs empties dist-lib once, before both.
       outDir: 'dist-lib',
       emptyOutDir: false,
+      // The workers and their own files too (a worker's build names its files after assetsDir).
+      assetsDir: 'esm/assets',
       // Bundlers minify the page as a whole (and readable modules are easier to debug in); the single
       // file is served as is.
       minify: !esm,
@@ -88,8 +113,10 @@ export default defineConfig(({ mode }): UserConfig => {
         external: esm ? (id) => LIT.test(id) : undefined,
         output: {
           entryFileNames: esm ? 'esm/[name].js' : '[name].js',
-          chunkFileNames: chunkFileNamesIn(esm ? 'esm/chunks' : 'chunks'),
-          assetFileNames,
+          // The ES modules' chunks as esm/chunk-*.js, which package.json's sideEffects names (they
+          // register elements), apart from esm/index.js, which only re-exports classes.
+          chunkFileNames: esm ? (chunk) => chunkFileNamesIn('esm')(chunk).replace(/^esm\//, 'esm/chunk-') : chunkFileNamesIn('chunks'),
+          assetFileNames: (asset) => `esm/${assetFileNames(asset)}`,
           // aperto.js itself only imports the core chunk: what it needs before any interaction is
           // there, so the lazy chunks import that chunk, never aperto.js. A page that loads
           // `aperto.js?v=2` would otherwise get a second copy of everything when a lazy chunk

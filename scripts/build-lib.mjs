@@ -1,17 +1,20 @@
 /**
  * `npm run build:lib`: the library for pages that embed Aperto's elements, into dist-lib/.
  *
- *   dist-lib/esm/      index.js (classes) and define.js (registers them), Lit left as an import
- *   dist-lib/aperto.js the script a page loads, with Lit, registers every element
- *   dist-lib/chunks/   what aperto.js imports: its core chunk, and the parts loaded on use
- *   dist-lib/assets/   workers, WebAssembly and models, used by both
+ *   dist-lib/esm/         index.js (classes) and define.js (registers them), Lit left as an import,
+ *                         with their chunks (chunk-*.js) beside them
+ *   dist-lib/esm/assets/  workers, WebAssembly and models, used by both
+ *   dist-lib/aperto.js    the script a page loads, with Lit, registers every element
+ *   dist-lib/chunks/      what aperto.js imports: its core chunk, and the parts loaded on use
  *   dist-lib/types/    type declarations
  *   custom-elements.json at the package root
  *
  * Then checks what a host page depends on: aperto.js imports only its own chunks and no chunk
  * imports aperto.js, the ES modules import Lit (and nothing else from outside), and every chunk,
  * worker and asset is found relative to the script itself, never at a root-absolute /assets/… path
- * of the host page. Last, it prints what a page loads before anyone uses the elements, for the
+ * of the host page; that the ES modules find their files at `./assets/…` beside themselves (where
+ * Rollup and esbuild users copy them) and hold none of Vite's own helpers; and that the type
+ * declarations import nothing a consumer does not install. Last, it prints what a page loads before anyone uses the elements, for the
  * script and for a bundler's page built from the ES modules, and fails above 120 kB gzip
  * (scripts/embed-budget.mjs).
  */
@@ -20,6 +23,7 @@ import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { detachBundledTypes } from './detach-bundled-types.mjs';
 import { details } from './first-view-budget.mjs';
 import { EMBED_BUDGET_BYTES, embedSummary, measureBundledConsumer, measureSingleFile } from './embed-budget.mjs';
 
@@ -55,6 +59,13 @@ rmSync(outDir, { recursive: true, force: true });
 const esmChunks = await viteBuild('esm');
 const bundleChunks = await viteBuild('bundle');
 run('typescript/bin/tsc', ['-p', 'tsconfig.lib.json']);
+// The declarations import only what a consumer installs: Lit, our dependencies, and the package itself
+// (named in comments); the bundled packages' types become opaque (scripts/detach-bundled-types.mjs).
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const shared = new Set([pkg.name, ...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
+for (const left of detachBundledTypes(join(outDir, 'types'), (name) => shared.has(name) || LIT.test(name))) {
+  problems.push(`dist-lib/types: ${left}, which a consumer does not install.`);
+}
 run('@custom-elements-manifest/analyzer/cem.js', ['analyze', '--config', 'custom-elements-manifest.config.mjs', '--quiet']);
 
 // The script: aperto.js imports only chunks of its own from dist-lib/chunks/ (Lit and everything else
@@ -80,6 +91,19 @@ for (const id of esmExternal) if (!LIT.test(id)) problems.push(`dist-lib/esm imp
 for (const path of files(outDir).filter((p) => /\.m?js$/.test(p))) {
   const code = readFileSync(path, 'utf8');
   if (/["'`]\/assets\//.test(code)) problems.push(`${relative(root, path)} refers to a root-absolute "/assets/…" URL.`);
+}
+
+// The ES modules, flat in dist-lib/esm/, refer to their files as assets/… beside themselves: Rollup and
+// esbuild keep those references as they are and put every chunk flat in their output folder, so the
+// app's copy of dist-lib/esm/assets/ is found there. And no Vite helper: its preload helper's
+// `import.meta.resolve(…)` makes webpack warn "Critical dependency" in every app that bundles it.
+for (const path of files(join(outDir, 'esm')).filter((p) => /\.js$/.test(p) && !p.includes(`${join('esm', 'assets')}`))) {
+  // (Comments aside: they quote the pattern.)
+  const code = readFileSync(path, 'utf8').replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '');
+  for (const [, url] of code.matchAll(/new URL\(\s*["'`]([^"'`]+)["'`]\s*,\s*import\.meta\.url\s*\)/g)) {
+    if (!/^(?:\.\/)?assets\//.test(url)) problems.push(`${relative(root, path)} refers to "${url}", not to a file in assets/ beside it.`);
+  }
+  if (code.includes('import.meta.resolve')) problems.push(`${relative(root, path)} holds Vite's preload helper (import.meta.resolve).`);
 }
 
 // custom-elements.json names shipped files only: each module is its declaration file in dist-lib/types.

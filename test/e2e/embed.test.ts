@@ -15,6 +15,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EMBED_BUDGET_BYTES, measureBundledConsumer, measureSingleFile } from '../../scripts/embed-budget.mjs';
 import { launchChromium, recordPageErrors, until, waitForElement } from './browser.js';
+import { modelWorkers, watchModelWorkers } from './model-workers.js';
 import { PolicyWatcher } from './policy-watcher.js';
 
 const embedPageUrl = inject('embedPageUrl');
@@ -76,10 +77,10 @@ describe('embedding the elements in a plain page', () => {
     page = await browser.newPage();
     errors = recordPageErrors(page);
     policy = await PolicyWatcher.attach(page);
+    await watchModelWorkers(page);
     await page.evaluateOnNewDocument(() => {
       const w = window as unknown as {
         __events: unknown[];
-        __workers: string[];
         __scripts: () => FetchedScript[];
         __scriptsWhenChatShown?: FetchedScript[];
       };
@@ -109,25 +110,6 @@ describe('embedding the elements in a plain page', () => {
           });
         });
       }
-      // Count the model workers the page starts: web-llm's (named aperto-llm) or llama.cpp's, which
-      // wllama starts from a blob of its code (about 150 KB). (wllama also starts small short-lived
-      // workers to write files into storage; those are not model workers.)
-      w.__workers = [];
-      const blobSizes = new Map<string, number>();
-      const createObjectURL = URL.createObjectURL.bind(URL);
-      URL.createObjectURL = (object: Blob | MediaSource) => {
-        const url = createObjectURL(object);
-        if (object instanceof Blob) blobSizes.set(url, object.size);
-        return url;
-      };
-      const NativeWorker = window.Worker;
-      window.Worker = class extends NativeWorker {
-        constructor(url: string | URL, options?: WorkerOptions) {
-          super(url, options);
-          const isModelWorker = options?.name === 'aperto-llm' || (blobSizes.get(String(url)) ?? 0) > 100_000;
-          if (isModelWorker) w.__workers.push(String(url));
-        }
-      };
     });
   });
   afterAll(() => browser?.close());
@@ -256,7 +238,7 @@ describe('embedding the elements in a plain page', () => {
   });
 
   it('started exactly one model worker for the two elements and the picker', async () => {
-    const workers = await page.evaluate(() => (window as unknown as { __workers: string[] }).__workers);
+    const workers = await modelWorkers(page);
     expect(workers, workers.join(' | ')).toHaveLength(1);
   });
 
