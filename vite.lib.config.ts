@@ -18,9 +18,9 @@
  * (src/engine/module-worker.ts starts workers from there).
  *
  * The ES modules lie flat in dist-lib/esm/, beside that assets/ folder, so each refers to its files
- * as `new URL('./assets/…', import.meta.url)`. Vite and webpack follow those references and emit
+ * as `new URL('assets/…', import.meta.url)`. Vite and webpack follow those references and emit
  * the files themselves; Rollup and esbuild keep the line as it is and put every chunk flat in their
- * output folder, where the same `./assets/…` is found once the app copies dist-lib/esm/assets/ there
+ * output folder, where the same `assets/…` is found once the app copies dist-lib/esm/assets/ there
  * (README, "Embedding"; test/e2e/npm-consumer.test.ts builds it so with all four).
  *
  * Not `build.lib`: in library mode Vite inlines every asset as a data: URL, which would put about

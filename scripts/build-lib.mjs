@@ -12,7 +12,7 @@
  * Then checks what a host page depends on: aperto.js imports only its own chunks and no chunk
  * imports aperto.js, the ES modules import Lit (and nothing else from outside), and every chunk,
  * worker and asset is found relative to the script itself, never at a root-absolute /assets/… path
- * of the host page; that the ES modules find their files at `./assets/…` beside themselves (where
+ * of the host page; that the ES modules find their files at `assets/…` beside themselves (where
  * Rollup and esbuild users copy them) and hold none of Vite's own helpers; and that the type
  * declarations import nothing a consumer does not install. Last, it prints what a page loads before anyone uses the elements, for the
  * script and for a bundler's page built from the ES modules, and fails above 120 kB gzip

@@ -6,7 +6,7 @@
  * Each build writes `dist-<bundler>/` with two pages: index.html (`import 'aperto/define'` and the
  * elements) and classes.html (`import { ApertoChat } from 'aperto'` alone).
  *
- * - Vite and webpack follow `new URL('./assets/…', import.meta.url)` in Aperto's modules and emit the
+ * - Vite and webpack follow `new URL('assets/…', import.meta.url)` in Aperto's modules and emit the
  *   workers, WebAssembly and models themselves: no settings.
  * - Rollup and esbuild keep those lines as they are, with every chunk flat in the output folder, so
  *   the one setting is a copy of node_modules/aperto/dist-lib/esm/assets/ into it, as assets/.
