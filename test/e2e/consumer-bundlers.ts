@@ -4,19 +4,20 @@
  * repository's own; the app's node_modules holds only what npm installed from the tarball.
  *
  * Each build writes `dist-<bundler>/` with two pages: index.html (`import 'aperto/define'` and the
- * elements) and classes.html (`import { ApertoChat } from 'aperto'` alone).
+ * elements) and classes.html (`import { ApertoChat } from 'aperto'` alone). Vite's dev server serves
+ * the app's own pages and sources, as `vite` does.
  *
- * - Vite and webpack follow `new URL('assets/…', import.meta.url)` in Aperto's modules and emit the
- *   workers, WebAssembly and models themselves: no settings.
+ * - Vite (build and dev server) and webpack follow `new URL('assets/…', import.meta.url)` in Aperto's
+ *   modules and emit the workers, WebAssembly and models themselves: no settings.
  * - Rollup and esbuild keep those lines as they are, with every chunk flat in the output folder, so
  *   the one setting is a copy of node_modules/aperto/dist-lib/esm/assets/ into it, as assets/.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pageHtml, repo } from './consumer-app.js';
+import { pageHtml, repo, serveFolder } from './consumer-app.js';
 
-export const BUNDLERS = ['vite', 'rollup', 'esbuild', 'webpack'] as const;
+export const BUNDLERS = ['vite', 'vite dev', 'rollup', 'esbuild', 'webpack'] as const;
 export type Bundler = (typeof BUNDLERS)[number];
 
 /** What a build said beyond its output: warnings, as text. */
@@ -40,7 +41,7 @@ async function inProduction<T>(build: () => Promise<T>): Promise<T> {
 }
 
 /** The pages for a bundler that emits scripts only: each loads its entry's output. */
-function writePages(outDir: string, bundler: Bundler, script: (entry: keyof typeof ENTRIES) => string): void {
+function writePages(outDir: string, bundler: string, script: (entry: keyof typeof ENTRIES) => string): void {
   writeFileSync(join(outDir, 'index.html'), pageHtml(`Aperto in a ${bundler} app`, script('index')));
   writeFileSync(join(outDir, 'classes.html'), pageHtml('Classes', script('classes'), ''));
 }
@@ -50,14 +51,26 @@ function copyAssets(app: string, outDir: string): void {
   cpSync(join(app, 'node_modules/aperto/dist-lib/esm/assets'), join(outDir, 'assets'), { recursive: true });
 }
 
-async function buildWithVite(app: string, outDir: string): Promise<BuildResult> {
-  const { build, createLogger } = await import('vite');
+/** Vite's pages are the app's own, at its root, loading the sources. */
+function writeVitePages(app: string): void {
   for (const [name, entry] of Object.entries(ENTRIES)) {
     writeFileSync(join(app, `${name}.html`), pageHtml('Aperto in a vite app', `<script type="module" src="/${entry}"></script>`, name === 'index' ? undefined : ''));
   }
-  const warnings: string[] = [];
+}
+
+/** Vite's logger, keeping its warnings. */
+async function viteLogger(warnings: string[]) {
+  const { createLogger } = await import('vite');
   const logger = createLogger('warn');
   logger.warn = logger.warnOnce = (message) => void warnings.push(message);
+  return logger;
+}
+
+async function buildWithVite(app: string, outDir: string): Promise<BuildResult> {
+  const { build } = await import('vite');
+  writeVitePages(app);
+  const warnings: string[] = [];
+  const logger = await viteLogger(warnings);
   await inProduction(() =>
     build({
       root: app,
@@ -133,10 +146,35 @@ async function buildWithWebpack(app: string, outDir: string): Promise<BuildResul
   return { outDir, warnings: info.warnings!.map((w) => `${w.message}`) };
 }
 
-/** Builds the app in `app` with `bundler` into `app/dist-<bundler>/`. */
-export function buildConsumer(bundler: Bundler, app: string): Promise<BuildResult> {
+/** The app, running: where it is served, what its bundler warned about, and how to stop it. */
+export interface RunningConsumer {
+  url: string;
+  warnings: string[];
+  close(): Promise<void>;
+}
+
+/** `vite` on the command line: the dev server, which serves the app's sources and pre-bundles its dependencies. */
+async function serveWithViteDev(app: string): Promise<RunningConsumer> {
+  const { createServer } = await import('vite');
+  writeVitePages(app);
+  const warnings: string[] = [];
+  const server = await createServer({ root: app, configFile: false, customLogger: await viteLogger(warnings), server: { host: '127.0.0.1', port: 0, strictPort: false } });
+  await server.listen();
+  const address = server.httpServer?.address();
+  if (!address || typeof address === 'string') throw new Error('The Vite dev server has no port');
+  return { url: `http://127.0.0.1:${address.port}/`, warnings, close: () => server.close() };
+}
+
+/** Builds the app in `app` with `bundler` into `app/dist-<bundler>/` and serves that folder; or, for Vite's dev server, serves the app. */
+export async function runConsumer(bundler: Bundler, app: string): Promise<RunningConsumer> {
+  if (bundler === 'vite dev') return serveWithViteDev(app);
   const outDir = join(app, `dist-${bundler}`);
-  return { vite: buildWithVite, rollup: buildWithRollup, esbuild: buildWithEsbuild, webpack: buildWithWebpack }[bundler](app, outDir);
+  const builders = { vite: buildWithVite, rollup: buildWithRollup, esbuild: buildWithEsbuild, webpack: buildWithWebpack };
+  const started = Date.now();
+  const { warnings } = await builders[bundler](app, outDir);
+  console.log(`npm consumer: ${bundler} built the app in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const server = await serveFolder(outDir);
+  return { url: server.url, warnings, close: server.close };
 }
 
 /** tsc, the repository's, on the app's tsconfig.json: whether the app type-checks, and what tsc said. */

@@ -2,8 +2,9 @@
  * Aperto as an npm package, as web developers use it: the repository is packed and the tarball
  * installed into an empty app once (test/e2e/consumer-app.ts), then Vite, Rollup, esbuild and
  * webpack 5 each build that app with the settings README.md gives (test/e2e/consumer-bundlers.ts),
- * and Chromium, without WebGPU, runs each build: the page chats on the CPU engine with the synthetic
- * model from the local hub and translates typed text, in one model worker.
+ * and Chromium, without WebGPU, runs each build, and the app on Vite's dev server: the page chats on
+ * the CPU engine with the synthetic model from the local hub and translates typed text, in one model
+ * worker.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -12,8 +13,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, recordPageErrors, until, waitForElement } from './browser.js';
-import { installConsumerApp, serveFolder } from './consumer-app.js';
-import { BUNDLERS, buildConsumer, typeCheck, type BuildResult } from './consumer-bundlers.js';
+import { installConsumerApp } from './consumer-app.js';
+import { BUNDLERS, runConsumer, typeCheck, type RunningConsumer } from './consumer-bundlers.js';
 import { modelWorkers, watchModelWorkers } from './model-workers.js';
 
 const MB = 1_000_000;
@@ -115,17 +116,13 @@ describe('aperto installed from npm', () => {
     expect(result.ok).toBe(true);
   });
 
-  describe.each(BUNDLERS)('built with %s', (bundler) => {
-    let build: BuildResult;
-    let server: Awaited<ReturnType<typeof serveFolder>>;
+  describe.each(BUNDLERS)('served by %s', (bundler) => {
+    let server: RunningConsumer;
     let page: Page;
     let errors: string[];
 
     beforeAll(async () => {
-      const started = Date.now();
-      build = await buildConsumer(bundler, app);
-      console.log(`npm consumer: ${bundler} built the app in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      server = await serveFolder(build.outDir);
+      server = await runConsumer(bundler, app);
       page = await browser.newPage();
       errors = recordPageErrors(page);
       await watchModelWorkers(page);
@@ -144,10 +141,6 @@ describe('aperto installed from npm', () => {
     afterAll(async () => {
       await page?.close();
       await server?.close();
-    });
-
-    it('builds with no warnings about Aperto', () => {
-      expect(build.warnings.filter((warning) => !BUILD_HINT.test(warning))).toEqual([]);
     });
 
     it('import { ApertoChat } from "aperto" gives the class and defines no element', async () => {
@@ -196,6 +189,10 @@ describe('aperto installed from npm', () => {
       expect(workers, workers.join(' | ')).toHaveLength(1);
       expect(await events(page, 'aperto-error')).toEqual([]);
       expect(errors).toEqual([]);
+    });
+
+    it('warned about nothing in Aperto while building or serving', () => {
+      expect(server.warnings.filter((warning) => !BUILD_HINT.test(warning))).toEqual([]);
     });
   });
 });
