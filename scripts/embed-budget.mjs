@@ -37,6 +37,10 @@ const CONSUMER_ENTRY = '\0aperto-consumer-page';
  */
 export async function measureBundledConsumer(libDir, root = fileURLToPath(new URL('..', import.meta.url))) {
   const define = join(libDir, 'esm', 'define.js');
+  // As `vite build` runs for a web developer: under Vitest (NODE_ENV=test) Vite would pick Lit's
+  // development build, 4 kB larger, and measure a page nobody ships.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
   const result = await build({
     root,
     configFile: false,
@@ -50,6 +54,9 @@ export async function measureBundledConsumer(libDir, root = fileURLToPath(new UR
       },
     ],
     build: { write: false, target: 'es2022', chunkSizeWarningLimit: 8000, rolldownOptions: { input: CONSUMER_ENTRY } },
+  }).finally(() => {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
   });
   const chunks = new Map((Array.isArray(result) ? result : [result]).flatMap((o) => o.output).filter((f) => f.type === 'chunk').map((c) => [c.fileName, c]));
   const entry = [...chunks.values()].find((chunk) => chunk.isEntry);

@@ -14,7 +14,7 @@ import type { LoadableEngine } from '../model-library.js';
 import { finiteUsage, notReadyError } from '../reply-checks.js';
 import { ReplyQueue } from '../reply-queue.js';
 import type { EngineStore } from '../store.js';
-import { completionChunks, type CompletionChunk, type StreamEnd } from './openai-stream.js';
+import type { CompletionChunk, StreamEnd } from './openai-stream.js';
 import {
   cutOff,
   diagnoseUnreachable,
@@ -208,6 +208,9 @@ export class RemoteEngineClient implements LoadableEngine, ChatEngine {
         stop,
       );
       if (!response.body) throw notAnApi(server.baseUrl, 'no response body');
+      // The stream's parser (with eventsource-parser) loads with the first reply: pages that never
+      // use a remote server (most, and every embedding page) do not fetch it.
+      const { completionChunks } = await import('./openai-stream.js');
       chunks = completionChunks(response.body, stop, this.answerTimeoutMs);
       let next = await chunks.next();
       for (; !next.done; next = await chunks.next()) {
