@@ -69,6 +69,8 @@ export class SharedLlmHost {
     loadWebLlm: () => Promise<WebLlm>,
     scope: EventTarget = globalThis,
     private readonly locks: Pick<LockManager, 'request'> | undefined = globalThis.navigator?.locks,
+    /** Whether this worker can reach the GPU (tests pretend a browser that offers no WebGPU here). */
+    private readonly webgpu: boolean = 'gpu' in (globalThis.navigator ?? {}),
   ) {
     this.loadWebLlm = loadWebLlm;
     this.violations = new ConnectViolations(scope);
@@ -83,6 +85,7 @@ export class SharedLlmHost {
     clearTimeout(this.unloadTimer);
     port.addEventListener('message', (event) => this.onMessage(tab, event.data));
     port.start();
+    port.postMessage({ kind: 'welcome', id: 0, payload: { webgpu: this.webgpu } });
     port.postMessage({ kind: 'state', id: 0, payload: this.state });
   }
 

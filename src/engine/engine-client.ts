@@ -11,7 +11,7 @@ import type { ChatEngine, ChatRequest, ChatStreamEvent } from './chat-engine.js'
 import { engineError, hostNotAllowedError, toEngineError, type EngineError } from './errors.js';
 import { isLlmFailure, LlmConnection, WAITING_FOR_OTHER_TAB, type ChatStream, type LoadCall } from './llm-connection.js';
 import { dedicatedLink, type LlmLink } from './llm-link.js';
-import type { SharedModelState, WebLlmFile } from './llm-protocol.js';
+import type { LlmMessage, SharedModelState, WebLlmFile } from './llm-protocol.js';
 import { deleteCachedModel, modelBaseUrl } from './model-cache.js';
 import { answerWithin } from './model-library.js';
 import { ReplyQueue } from './reply-queue.js';
@@ -27,10 +27,11 @@ export interface EngineClientOptions {
   /** Tests and embedders may supply their own worker; the default is bundled by Vite. */
   createWorker?: () => Worker;
   /**
-   * How to reach the model worker, when not a dedicated worker from `createWorker`: the site's
-   * shared worker (llm-link.ts), whose model every tab of the site follows.
+   * The site's shared model worker (llm-link.ts), whose model every tab of the site follows; where
+   * given, it is used rather than a dedicated worker from `createWorker`, unless it turns out to have
+   * no WebGPU.
    */
-  createLink?: () => LlmLink;
+  createSharedLink?: () => LlmLink;
   /** Waits before retrying a dropped download; their count is the number of retries. */
   retryDelaysMs?: readonly number[];
   /** Tokens of context to allocate, below the model's own window; default: the model's. */
@@ -67,7 +68,10 @@ function interruption(): Interruption {
 export class EngineClient implements ChatEngine {
   readonly store: EngineStore;
   private appConfig: AppConfig;
-  private readonly createLink: () => LlmLink;
+  private readonly createWorker: () => Worker;
+  private readonly createSharedLink?: () => LlmLink;
+  /** The shared worker said it has no WebGPU (a browser that offers none inside one): dedicated workers from then on. */
+  private sharedUnusable = false;
   private readonly retryDelaysMs: readonly number[];
   private link?: LlmLink;
   /** Our messages to the current worker; closed (every call failed) when the worker is dropped. */
@@ -86,8 +90,8 @@ export class EngineClient implements ChatEngine {
   constructor(options: EngineClientOptions) {
     this.store = options.store;
     this.appConfig = options.appConfig;
-    const createWorker = options.createWorker ?? createLlmWorker;
-    this.createLink = options.createLink ?? (() => dedicatedLink(createWorker()));
+    this.createWorker = options.createWorker ?? createLlmWorker;
+    this.createSharedLink = options.createSharedLink;
     this.retryDelaysMs = options.retryDelaysMs ?? DOWNLOAD_RETRY_DELAYS_MS;
     this.contextSize = options.contextSize;
     this.holdModel = options.holdModel;
@@ -145,8 +149,13 @@ export class EngineClient implements ChatEngine {
     const pending = (this.pending = interruption());
     this.store.startLoading(modelId);
     try {
-      // No worker starts, and nothing is fetched, while another tab holds the model.
-      if (this.holdModel) await Promise.race([this.holdModel(modelId), pending.promise]);
+      // Whether the shared worker can run it (it says so first thing), before anything else starts.
+      if (this.sharesWorker) {
+        this.ensureConnection();
+        await Promise.race([this.attached(), pending.promise]);
+      }
+      // Without the shared worker, one tab holds a model: nothing starts or is fetched while another does.
+      if (this.holdModel && !this.sharesWorker) await Promise.race([this.holdModel(modelId), pending.promise]);
       if (generation !== this.loadGeneration) return false;
       // A dropped connection is tried again after a wait; web-llm keeps the weight shards that
       // finished in its cache, so a retry resumes from there.
@@ -397,6 +406,22 @@ export class EngineClient implements ChatEngine {
     return this.attachedOnce ? Promise.race([this.attachedOnce, pause(timeoutMs)]) : Promise.resolve();
   }
 
+  /** Whether this tab reaches the model through the site's shared worker. */
+  private get sharesWorker(): boolean {
+    return !!this.createSharedLink && !this.sharedUnusable;
+  }
+
+  /** What the shared worker says to every tab. */
+  private onShared(link: LlmLink, message: Extract<LlmMessage, { kind: 'state' | 'welcome' }>): void {
+    if (link !== this.link) return;
+    if (message.kind === 'state') return this.follow(message.payload);
+    if (message.payload.webgpu) return;
+    // WebGPU is not offered inside shared workers here: this tab runs its own worker, one tab at a time.
+    this.sharedUnusable = true;
+    this.markAttached?.();
+    this.discardWorker();
+  }
+
   /**
    * The shared worker's model changed (another tab loaded, switched, unloaded or deleted it), or this
    * tab just connected: show the same. Following a load is a load of the same model, which joins it:
@@ -428,7 +453,7 @@ export class EngineClient implements ChatEngine {
   /** The worker (started on first use: a load, a reply, a delete) and our messages to it. */
   private ensureConnection(): LlmConnection {
     if (this.connection) return this.connection;
-    const link = this.createLink();
+    const link = this.sharesWorker ? this.createSharedLink!() : dedicatedLink(this.createWorker());
     link.onError((message) => {
       if (link === this.link) this.markLost(`Worker error: ${message}`);
     });
@@ -437,7 +462,7 @@ export class EngineClient implements ChatEngine {
     });
     this.link = link;
     if (link.shared) this.attachedOnce = new Promise<void>((resolve) => (this.markAttached = resolve));
-    this.connection = new LlmConnection(link.channel, link.shared ? (state) => link === this.link && this.follow(state) : undefined);
+    this.connection = new LlmConnection(link.channel, link.shared ? (message) => this.onShared(link, message) : undefined);
     return this.connection;
   }
 

@@ -4,7 +4,7 @@
  * is dropped. Knows nothing of models or errors: EngineClient gives it meaning.
  */
 import type { ChatCompletionChunk, InitProgressReport } from '@mlc-ai/web-llm';
-import type { ChatPayload, LlmCall, LlmFailure, LlmMessage, LlmReplies, LlmRequest, SharedModelState } from './llm-protocol.js';
+import type { ChatPayload, LlmCall, LlmFailure, LlmMessage, LlmReplies, LlmRequest } from './llm-protocol.js';
 
 interface Pending {
   resolve: (value: never) => void;
@@ -49,8 +49,8 @@ export class LlmConnection {
 
   constructor(
     private readonly worker: LlmChannel,
-    /** The shared worker's model state, each time it changes (and once as a tab connects). */
-    private readonly onState?: (state: SharedModelState) => void,
+    /** The shared worker's word to every tab: whether it has WebGPU, and its model's state each time it changes. */
+    private readonly onShared?: (message: Extract<LlmMessage, { kind: 'state' | 'welcome' }>) => void,
   ) {
     worker.addEventListener('message', (event: MessageEvent<LlmMessage>) => this.onMessage(event.data));
   }
@@ -118,7 +118,7 @@ export class LlmConnection {
   }
 
   private onMessage(message: LlmMessage): void {
-    if (message.kind === 'state') return this.onState?.(message.payload);
+    if (message.kind === 'state' || message.kind === 'welcome') return this.onShared?.(message);
     const pending = this.pending.get(message.id);
     if (!pending) return;
     switch (message.kind) {

@@ -86,5 +86,10 @@ export type LlmMessage =
   | { kind: 'error'; id: number; payload: LlmFailure }
   /** Shared worker: the model's state, for every tab (id 0). */
   | { kind: 'state'; id: 0; payload: SharedModelState }
+  /**
+   * Shared worker, first to each tab: whether WebGPU is offered inside it. The standard offers it in
+   * every worker; a browser that does not makes the tab use a dedicated worker instead.
+   */
+  | { kind: 'welcome'; id: 0; payload: { webgpu: boolean } }
   /** Shared worker: this chat waits while another tab's reply is written. */
   | { kind: 'waiting'; id: number; payload: null };

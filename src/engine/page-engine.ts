@@ -72,8 +72,9 @@ export function createEngine(kind: EngineKind, options: PageEngineOptions = page
   if (kind === 'cpu') {
     library = new CpuModelLibrary(new CpuEngineClient({ store, holdModel, ...(contextSize ? { contextSize } : {}) }));
   } else if (canShareModelWorker()) {
-    // Every tab of the site talks to one shared model worker: one model for all, nothing to hold.
-    const client = new EngineClient({ store, createLink: () => sharedLink(), appConfig: appConfigFor(catalog), ...(contextSize ? { contextSize } : {}) });
+    // Every tab of the site talks to one shared model worker: one model for all. (The lock is for a
+    // browser that turns out to offer no WebGPU inside it: then each tab runs its own worker.)
+    const client = new EngineClient({ store, createSharedLink: () => sharedLink(), holdModel, appConfig: appConfigFor(catalog), ...(contextSize ? { contextSize } : {}) });
     // Connect now, so a tab opened while another loads or uses a model shows it at once.
     client.connect();
     library = new GpuModelLibrary(client);

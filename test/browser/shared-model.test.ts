@@ -27,9 +27,9 @@ interface Tab {
 }
 
 /** A fresh shared worker (its own name) and a way to open tabs on it. */
-function world({ wordMs = 40 } = {}) {
+function world({ wordMs = 40, webgpu = true, createWorker }: { wordMs?: number; webgpu?: boolean; createWorker?: () => Worker } = {}) {
   const name = `scripted-llm-${Date.now()}-${worlds++}`;
-  const url = new URL(`../support/scripted-llm.shared-worker.ts?wordMs=${wordMs}`, import.meta.url);
+  const url = new URL(`../support/scripted-llm.shared-worker.ts?wordMs=${wordMs}&webgpu=${webgpu ? 1 : 0}`, import.meta.url);
   const events: Array<{ event: string; modelId?: string }> = [];
   const channel = new BroadcastChannel(name);
   channel.onmessage = (message) => events.push(message.data);
@@ -47,7 +47,8 @@ function world({ wordMs = 40 } = {}) {
         store,
         appConfig,
         retryDelaysMs: [],
-        createLink: () => sharedLink(new SharedWorker(url, { type: 'module', name })),
+        ...(createWorker ? { createWorker } : {}),
+        createSharedLink: () => sharedLink(new SharedWorker(url, { type: 'module', name })),
       });
       client.connect();
       const opened = { store, client, seen };
@@ -281,5 +282,17 @@ describe('one GPU model for every tab (shared worker)', () => {
 
     second.client.dispose();
     await waitFor(() => w.events.some((e) => e.event === 'unload'), 'the model unloaded', 5000);
+  });
+
+  it('where the shared worker has no WebGPU, a tab runs the model in a worker of its own', async () => {
+    // The dedicated fallback: the real model worker over web-llm, whose load "succeeds" (model-gone.worker.ts).
+    const createWorker = () => new Worker(new URL('../support/model-gone.worker.ts', import.meta.url), { type: 'module' });
+    const w = (current = world({ webgpu: false, createWorker }));
+    const only = w.tab();
+    await only.client.attached();
+
+    expect(await only.client.load('m1')).to.be.true;
+    expect(statusOf(only)).to.equal('ready');
+    expect(w.reloads(), 'nothing loaded in the shared worker').to.equal(0);
   });
 });

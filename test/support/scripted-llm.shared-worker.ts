@@ -11,7 +11,7 @@ import { SharedLlmHost } from '../../workers/shared-llm-host.js';
 
 const report = new BroadcastChannel(self.name);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Time per generated word; ?slow=N in the script's URL sets it. */
+/** Time per generated word; ?wordMs=N in the script's URL sets it. */
 const wordMs = Number(new URL(self.location.href).searchParams.get('wordMs') ?? 40);
 
 function scriptedEngine(): WebLlmEngine {
@@ -76,8 +76,15 @@ function scriptedEngine(): WebLlmEngine {
   };
 }
 
-const host = new SharedLlmHost(async () => ({
-  createEngine: scriptedEngine,
-  cache: { weights: async () => undefined, config: async () => undefined, library: async () => undefined },
-}));
+const params = new URL(self.location.href).searchParams;
+const host = new SharedLlmHost(
+  async () => ({
+    createEngine: scriptedEngine,
+    cache: { weights: async () => undefined, config: async () => undefined, library: async () => undefined },
+  }),
+  self,
+  navigator.locks,
+  // ?webgpu=0: a browser that offers no WebGPU inside shared workers.
+  params.get('webgpu') !== '0',
+);
 self.addEventListener('connect', (event) => host.connect((event as MessageEvent).ports[0]));
