@@ -14,6 +14,7 @@
  * own, and Chromium offers no `Worker` inside a `SharedWorker` (checked in Chromium 156), so the CPU
  * engine cannot live in one; the lock covers both engines, the same way (README, Decisions).
  */
+import { onStoredModelsChanged } from '../storage/stored-models-channel.js';
 import { engineError } from './errors.js';
 import type { EngineStore } from './store.js';
 
@@ -44,8 +45,11 @@ export class ModelHolder {
 
   constructor(
     private readonly store: EngineStore,
-    /** Called when another tab took the model: let go of it (the store is then given MOVED_NOTE). */
-    private readonly onTakenAway: () => void,
+    /**
+     * Let go of the model (or of the load waiting for it) and say why in the store: another tab took
+     * it ("Use it here"), or deleted the model this tab waits for.
+     */
+    private readonly letGoOfModel: (note: string) => void,
     private readonly locks: LockManagerLike | undefined = globalThis.navigator?.locks,
   ) {
     // A tab that holds no model must not keep other tabs waiting; a load that ended (cancelled,
@@ -79,10 +83,15 @@ export class ModelHolder {
     });
     waitingHolder = this;
     this.store.reportWaitingForOtherTab(modelId);
+    // The tab that holds it may delete it: then there is nothing to wait for (nor to load).
+    const stopListening = onStoredModelsChanged((change) => {
+      if (change.deleted === modelId) this.letGoOfModel(`“${modelId}” was deleted in another tab of this site.`);
+    });
     void this.request({ signal: queue.signal }).then((held) => held && this.waiting?.granted());
     try {
       await granted;
     } finally {
+      stopListening();
       this.waiting = undefined;
       if (waitingHolder === this) waitingHolder = undefined;
     }
@@ -142,6 +151,6 @@ export class ModelHolder {
 
   private takenAway(): void {
     this.held = undefined;
-    this.onTakenAway();
+    this.letGoOfModel(MOVED_NOTE);
   }
 }

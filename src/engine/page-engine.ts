@@ -7,7 +7,7 @@ import { EngineClient } from './engine-client.js';
 import { GpuModelLibrary } from './gpu-library.js';
 import type { LoadableEngine, ModelLibrary } from './model-library.js';
 import { canShareModelWorker, sharedLink } from './llm-link.js';
-import { ModelHolder, MOVED_NOTE } from './model-holder.js';
+import { ModelHolder } from './model-holder.js';
 import { EngineRecovery } from './recovery.js';
 import { RemoteEngineClient } from './remote/remote-engine-client.js';
 import { RemoteModelLibrary } from './remote/remote-library.js';
@@ -63,9 +63,9 @@ export function createEngine(kind: EngineKind, options: PageEngineOptions = page
   // One tab of the site holds a local model at a time; "Use it here" in another moves it (model-holder.ts).
   // Created before the engine it guards, so the engine can wait on it: `page` is set just below.
   let page: PageEngine | undefined;
-  const holder = new ModelHolder(store, () => {
+  const holder = new ModelHolder(store, (note) => {
     page?.engine.dispose();
-    store.reset(MOVED_NOTE);
+    store.reset(note);
   });
   const holdModel = (modelId: string) => holder.hold(modelId);
   let library: ModelLibrary;

@@ -21,9 +21,9 @@ interface Tab {
 function tab(): Tab {
   const store = new EngineStore('cpu', immediate);
   const opened: Tab = { store, holder: undefined as unknown as ModelHolder, takenAway: 0 };
-  opened.holder = new ModelHolder(store, () => {
+  opened.holder = new ModelHolder(store, (note) => {
     opened.takenAway++;
-    store.reset(MOVED_NOTE);
+    store.reset(note);
   });
   return opened;
 }

@@ -106,6 +106,32 @@ describe('two tabs, one model', () => {
     expect((await chatOnce(first, 'Hello again')).length).toBeGreaterThan(0);
     expect(errors.flat()).toEqual([]);
   });
+
+  it('deleting the model in one tab updates the other tab’s list of what is stored, and the other stops waiting for it', async () => {
+    const other = await browser.newPage();
+    errors.push(recordPageErrors(other));
+    await other.goto(`${appUrl}#/models`);
+    // The app loads the model used last when it opens: here it waits for the first tab.
+    await until(() => visibleText(other), (text) => text.includes(WAITING), 'the other tab waiting for the model');
+    const stored = () => other.$$eval('pierce/tr[data-location]', (rows) => rows.map((row) => row.textContent?.replace(/\s+/g, ' ').trim() ?? ''));
+    await until(stored, (rows) => rows.some((row) => row.includes('synthetic')), 'the other tab listing the stored model');
+
+    await first.bringToFront();
+    await first.click('pierce/a[href="#/models"]');
+    await until(
+      () => clickButton(first, /^Delete synthetic.* from this device$/).then(() => true, () => false),
+      (clicked) => clicked,
+      'Delete in the list of stored models',
+    );
+    await until(() => visibleText(first), (text) => /synthetic.* was deleted from this device/.test(text), 'the delete');
+
+    await until(stored, (rows) => !rows.some((row) => row.includes('synthetic')), 'the other tab’s list without it');
+    await until(() => visibleText(other), (text) => text.includes('was deleted in another tab of this site'), 'the other tab told');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await modelState(other), 'it did not load (nor download) the deleted model').toBe('no model loaded');
+    expect(await modelDownloads(), 'still the one download').toBe(1);
+    expect(errors.flat()).toEqual([]);
+  });
 });
 
 describe('two tabs, one GPU model (the shared model worker)', () => {

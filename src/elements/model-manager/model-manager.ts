@@ -22,6 +22,7 @@ import { ApertoModelDecisionEvent } from '../../events/model-decision.js';
 import { ApertoModelRemoveEvent } from '../../events/model-remove.js';
 import { ApertoModelRequestEvent } from '../../events/model-request.js';
 import { SettingsStore } from '../../storage/settings.js';
+import { announceModelDeleted, announceStoredModelsChanged, onStoredModelsChanged } from '../../storage/stored-models-channel.js';
 import {
   RECOGNIZER_NAMES,
   deleteStoredRecognizer,
@@ -125,6 +126,8 @@ export class ApertoModelManager extends LitElement {
     this.engineState ??= new EngineStateController(this, this.library.engine.store);
     if (!this.device) void deviceReport().then((report) => (this.device ??= report));
     void this.refreshStorage();
+    // Another tab downloaded or deleted a model: list what is on this device now.
+    this.stopListening = onStoredModelsChanged(() => void this.refreshStorage());
     const fromUrl = parseEnginePreference(new URL(location.href).searchParams.get('engine')).preference;
     if (fromUrl) this.preference = fromUrl;
     else void this.settings.enginePreference().then((saved) => (this.preference = saved ?? 'auto'));
@@ -134,8 +137,12 @@ export class ApertoModelManager extends LitElement {
     );
   }
 
+  private stopListening?: () => void;
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.stopListening?.();
+    this.stopListening = undefined;
     this.engineLease?.release();
     this.engineLease = undefined;
   }
@@ -146,9 +153,12 @@ export class ApertoModelManager extends LitElement {
       this.engineState = new EngineStateController(this, this.store);
       void this.refreshStorage();
     }
-    // Whatever a load did (finished, failed, was cancelled), it changed what is on disk.
+    // Whatever a load did (finished, failed, was cancelled), it changed what is on disk, for every tab.
     const status = this.store.state.status;
-    if (this.lastStatus === 'loading' && status !== 'loading') void this.refreshStorage();
+    if (this.lastStatus === 'loading' && status !== 'loading') {
+      void this.refreshStorage();
+      announceStoredModelsChanged();
+    }
     this.lastStatus = status;
   }
 
@@ -189,11 +199,13 @@ export class ApertoModelManager extends LitElement {
       const name = this.nameOf(event.modelId);
       if (isRecognizerId(event.modelId)) await deleteStoredRecognizer(event.modelId);
       else {
+        announceModelDeleted(event.modelId);
         await this.library.deleteModel(event.modelId);
         // Its files are gone: the next visit offers the recommended model instead of downloading it again.
         await this.settings.forgetLastModel(this.library.kind, event.modelId).catch(() => undefined);
       }
       this.notice = `${name} was deleted from this device.`;
+      announceStoredModelsChanged();
       await this.refreshStorage();
     }
   }
