@@ -107,6 +107,26 @@ describe('two tabs, one model', () => {
     expect(errors.flat()).toEqual([]);
   });
 
+  it('a kiosk opened beside the app takes the model without asking, and the app says where it went', async () => {
+    // The app's tab holds the model (the test before); a kiosk is unattended: nobody would press "Use it here".
+    const kiosk = await browser.newPage();
+    errors.push(recordPageErrors(kiosk));
+    await kiosk.goto(`${appUrl}kiosk.html?engine=cpu&idle=0&model=${encodeURIComponent(modelUrl)}`);
+    await until(
+      () => kiosk.$eval('aperto-kiosk', (el) => el.getAttribute('status') ?? '').catch(() => ''),
+      (status) => status === 'ready',
+      'the kiosk ready',
+    );
+    await until(() => visibleText(first), (text) => text.includes(MOVED), 'the app told where the model went');
+    expect(await modelDownloads(), 'read from this device').toBe(1);
+    await kiosk.close();
+    // The app takes it back with one press (the kiosk is gone, so nothing waits).
+    await first.bringToFront();
+    await first.click('pierce/a[href="#/models"]');
+    await clickButton(first, /^Load synthetic/);
+    await ready(first);
+  });
+
   it('deleting the model in one tab updates the other tab’s list of what is stored, and the other stops waiting for it', async () => {
     const other = await browser.newPage();
     errors.push(recordPageErrors(other));
