@@ -76,6 +76,21 @@ describe('<aperto-chat> composer', () => {
     expect(engine.requests[0].messages.at(-1)).to.deep.equal({ role: 'user', content: 'What is the capital of France?' });
   });
 
+  it('says another tab is using the model while the reply waits for it, and not once the reply comes', async () => {
+    const engine = new ScriptedEngine(() => ({ tokens: tokensOf('Your turn now.'), delayMs: 5, waitForOtherTabMs: 400 })).ready();
+    const { chat } = await mountChat(engine);
+    const notice = () => deepQueryAll(chat, '[data-notice="other-tab"]')[0]?.textContent?.trim();
+
+    await type(chat, 'Hello?');
+    pressEnter(chat);
+    await waitFor(() => notice(), 'the notice');
+    expect(notice()).to.equal('Another tab is using the model… This reply starts when it is done.');
+    await settled(chat);
+
+    expect(notice()).to.equal(undefined);
+    expect(replyText(chat)).to.equal('Your turn now.');
+  });
+
   it('adds a line on Shift+Enter instead of sending', async () => {
     const engine = new ScriptedEngine().ready();
     const { chat } = await mountChat(engine);

@@ -23,6 +23,8 @@ export interface Script {
   failAfter?: { tokens: number; error: EngineError };
   /** Hang forever after this many tokens, like a page that was closed mid-reply. */
   stallAfter?: number;
+  /** Say the reply waits for another tab (as the shared model worker does), this long, before the first token. */
+  waitForOtherTabMs?: number;
 }
 
 export class ScriptedEngine implements ChatEngine {
@@ -61,6 +63,10 @@ export class ScriptedEngine implements ChatEngine {
     const started = performance.now();
     let sent = 0;
     try {
+      if (script.waitForOtherTabMs !== undefined) {
+        yield { type: 'waiting' };
+        await new Promise((resolve) => setTimeout(resolve, script.waitForOtherTabMs));
+      }
       for (const token of script.tokens) {
         if (script.delayMs) await new Promise((resolve) => setTimeout(resolve, script.delayMs));
         if (script.tokensPerSecond) await paced(started, sent, script.tokensPerSecond);
