@@ -46,6 +46,9 @@ export interface EngineClientOptions {
 /** How long a reply may take to stop once asked before its worker counts as gone. */
 const STOP_GRACE_MS = 5000;
 
+/** How long a tab may take to restore the models added by URL before it says it does not know the shared one. */
+const UNKNOWN_MODEL_GRACE_MS = 3000;
+
 /** How long web-llm's cache deletes may take in the worker before the page goes on without them. */
 const FORGET_WITHIN_MS = 10_000;
 
@@ -115,7 +118,17 @@ export class EngineClient implements ChatEngine {
   /** Replace the list of models the engine may load (e.g. after adding a custom model); each load sends it. */
   setAppConfig(appConfig: AppConfig): void {
     this.appConfig = appConfig;
+    // The shared worker's model may be one this tab has only just restored (added by URL on an earlier visit).
+    const waiting = this.unknownShared;
+    if (waiting && this.findRecord(waiting.modelId)) {
+      this.unknownShared = undefined;
+      clearTimeout(waiting.timer);
+      this.follow(waiting.state);
+    }
   }
+
+  /** The shared worker's model, when this tab does not know it (yet): followed once the tab's list has it. */
+  private unknownShared?: { modelId: string; state: SharedModelState; timer: ReturnType<typeof setTimeout> };
 
   private findRecord(modelId: string): ModelRecord | undefined {
     return this.appConfig.model_list.find((record) => record.model_id === modelId);
@@ -398,13 +411,19 @@ export class EngineClient implements ChatEngine {
   }
 
   /**
-   * Resolves once this tab knows what the other tabs of the site have loaded: the shared worker's
-   * first word (within `timeoutMs`), so the app does not load the model used last over the one they
-   * share. At once when not connected to a shared worker.
+   * Resolves once this tab knows what the other tabs of the site have loaded (the shared worker's
+   * first word, within `timeoutMs`): true when they have a model loaded or loading, which this tab
+   * then shows, so the app does not load the model used last over it. False at once when not
+   * connected to a shared worker.
    */
-  attached(timeoutMs = 2000): Promise<void> {
-    return this.attachedOnce ? Promise.race([this.attachedOnce, pause(timeoutMs)]) : Promise.resolve();
+  async attached(timeoutMs = 2000): Promise<boolean> {
+    if (!this.attachedOnce) return false;
+    await Promise.race([this.attachedOnce, pause(timeoutMs)]);
+    return this.sharedModelInUse;
   }
+
+  /** The shared worker's last word: a model is loaded or loading there. */
+  private sharedModelInUse = false;
 
   /** Whether this tab reaches the model through the site's shared worker. */
   private get sharesWorker(): boolean {
@@ -414,7 +433,10 @@ export class EngineClient implements ChatEngine {
   /** What the shared worker says to every tab. */
   private onShared(link: LlmLink, message: Extract<LlmMessage, { kind: 'state' | 'welcome' }>): void {
     if (link !== this.link) return;
-    if (message.kind === 'state') return this.follow(message.payload);
+    if (message.kind === 'state') {
+      this.sharedModelInUse = message.payload.status !== 'idle';
+      return this.follow(message.payload);
+    }
     if (message.payload.webgpu) return;
     // WebGPU is not offered inside shared workers here: this tab runs its own worker, one tab at a time.
     this.sharedUnusable = true;
@@ -443,8 +465,17 @@ export class EngineClient implements ChatEngine {
     }
     const busy = mine.status === 'loading' || mine.status === 'ready' || mine.status === 'generating';
     if (busy && mine.modelId === state.modelId) return;
+    if (this.unknownShared) clearTimeout(this.unknownShared.timer);
+    this.unknownShared = undefined;
     if (!this.findRecord(state.modelId)) {
-      this.store.reset(`Another tab of this site uses “${state.modelId}”, a model added there that this tab does not know yet. Reload this tab to use it here.`);
+      // A tab restores the models added by URL as it starts, possibly after the shared worker's first
+      // word: give it that long before saying it does not know the model.
+      const modelId = state.modelId;
+      const timer = setTimeout(() => {
+        if (this.unknownShared?.modelId !== modelId) return;
+        this.store.reset(`Another tab of this site uses “${modelId}”, a model added there that this tab does not know yet. Reload this tab to use it here.`);
+      }, UNKNOWN_MODEL_GRACE_MS);
+      this.unknownShared = { modelId, state, timer };
       return;
     }
     void this.load(state.modelId);

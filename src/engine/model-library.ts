@@ -37,9 +37,9 @@ export interface LoadableEngine extends ChatEngine {
   markLost(reason: EngineError | string): void;
   /**
    * Resolves once this tab knows what other tabs of the site have loaded (an engine shared across
-   * tabs); absent or at once otherwise.
+   * tabs): true when they have a model loaded or loading. Absent, or false at once, otherwise.
    */
-  attached?(): Promise<void>;
+  attached?(): Promise<boolean>;
 }
 
 /** A model someone adds by URL: a GGUF file (CPU), or an MLC model folder plus its library (GPU). */

@@ -39,13 +39,13 @@ function world({ wordMs = 40, webgpu = true, createWorker }: { wordMs?: number; 
     name,
     events,
     reloads: () => events.filter((e) => e.event === 'reload').length,
-    tab(): Tab {
+    tab(config: AppConfig = appConfig): Tab {
       const store = new EngineStore('webgpu', immediate);
       const seen: EngineState[] = [];
       store.addEventListener('change', () => seen.push(store.state));
       const client = new EngineClient({
         store,
-        appConfig,
+        appConfig: config,
         retryDelaysMs: [],
         ...(createWorker ? { createWorker } : {}),
         createSharedLink: () => sharedLink(new SharedWorker(url, { type: 'module', name })),
@@ -294,5 +294,25 @@ describe('one GPU model for every tab (shared worker)', () => {
     expect(await only.client.load('m1')).to.be.true;
     expect(statusOf(only)).to.equal('ready');
     expect(w.reloads(), 'nothing loaded in the shared worker').to.equal(0);
+  });
+
+  it('a tab that learns of the shared model only as it restores its models added by URL follows it then; one that never does says so', async () => {
+    const w = (current = world());
+    const first = w.tab();
+    await first.client.load('m1');
+    // As a tab starts: the worker's first word comes before the models added on earlier visits are restored.
+    const starting = w.tab({ model_list: [record('m2')] });
+    expect(await starting.client.attached(), 'another tab has a model').to.be.true;
+    expect(statusOf(starting)).to.equal('idle');
+    starting.client.setAppConfig(appConfig);
+    await ready(starting, 'm1');
+    expect(w.reloads()).to.equal(1);
+
+    const stranger = w.tab({ model_list: [record('m2')] });
+    await waitFor(() => stranger.store.state.status === 'idle' && stranger.store.state.note, 'the sentence', 6000);
+    expect(stranger.store.state).to.deep.equal({
+      status: 'idle',
+      note: 'Another tab of this site uses “m1”, a model added there that this tab does not know yet. Reload this tab to use it here.',
+    });
   });
 });

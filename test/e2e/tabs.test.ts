@@ -5,8 +5,8 @@
  * GPU model can finish loading here); the rule is the same code for both engines
  * (src/engine/model-holder.ts), and its lock is tested on its own in test/browser/model-holder.test.ts.
  */
-import type { Browser, Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'puppeteer-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { acceptLinkedModel, chatOnce, modelReady, sendMessage } from './app-flows.js';
 import { clickButton, launchChromium, recordPageErrors, until, visibleText, waitForElement } from './browser.js';
 
@@ -160,19 +160,26 @@ describe('two tabs, one GPU model (the shared model worker)', () => {
   const library = `${hubUrl}libs/slow-host.wasm`;
   const link = `${appUrl}?engine=webgpu&model=${encodeURIComponent(model)}&model_lib=${encodeURIComponent(library)}#/models`;
   let browser: Browser;
+  /** Each test's own profile, closed even when the test fails, so no worker of it outlives the test. */
+  let context: BrowserContext | undefined;
   beforeAll(async () => {
     browser = await launchChromium({ webgpu: true });
+  });
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
   });
   afterAll(() => browser?.close());
 
   const libraryDownloads = async () =>
     ((await (await fetch(`${hubUrl}__log`)).json()) as string[]).filter((line) => line === 'GET /hub/libs/slow-host.wasm').length;
   const modelWorkers = (page: Page) => page.workers().filter((worker) => /llm\.worker-/.test(worker.url())).length;
-  const sharedWorkers = () => browser.targets().filter((target) => target.type() === 'shared_worker' && target.url().startsWith(appUrl)).length;
+  const sharedWorkers = (context: BrowserContext) =>
+    context.targets().filter((target) => target.type() === 'shared_worker' && target.url().startsWith(appUrl)).length;
 
   it('a tab opened while another loads shows that load at once, with no second download and one worker; Cancel in it stops the load in both', async () => {
     await fetch(`${hubUrl}__reset`);
-    const context = await browser.createBrowserContext();
+    context = await browser.createBrowserContext();
     const first = await context.newPage();
     const errors = recordPageErrors(first);
     await first.goto(link);
@@ -189,21 +196,20 @@ describe('two tabs, one GPU model (the shared model worker)', () => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
 
     expect(await libraryDownloads(), 'one download for both tabs').toBe(1);
-    expect(sharedWorkers(), 'one model worker for the site').toBe(1);
+    expect(sharedWorkers(context!), 'one model worker for the site').toBe(1);
     expect(modelWorkers(first) + modelWorkers(second), 'no tab has a model worker of its own').toBe(0);
 
     await clickButton(second, 'Cancel');
     await until(() => visibleText(first), (text) => text.includes('Loading was cancelled in another tab of this site'), 'the first tab told');
     expect(await modelState(first)).toBe('no model loaded');
     expect(errors).toEqual([]);
-    await context.close();
   });
 
   it('without SharedWorker (as on Chrome for Android) one tab holds the model and the other waits, loading nothing', async () => {
     await fetch(`${hubUrl}__reset`);
-    const context = await browser.createBrowserContext();
+    const own = (context = await browser.createBrowserContext());
     const open = async () => {
-      const page = await context.newPage();
+      const page = await own.newPage();
       await page.evaluateOnNewDocument(() => {
         delete (window as { SharedWorker?: unknown }).SharedWorker;
       });
@@ -224,7 +230,6 @@ describe('two tabs, one GPU model (the shared model worker)', () => {
 
     expect(await libraryDownloads()).toBe(1);
     expect(modelWorkers(second), 'the waiting tab started no model worker').toBe(0);
-    expect(sharedWorkers()).toBe(0);
-    await context.close();
+    expect(sharedWorkers(own)).toBe(0);
   });
 });

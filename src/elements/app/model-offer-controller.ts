@@ -92,7 +92,7 @@ export class ModelOfferController implements ReactiveController {
     this.openingLoadDecided = true;
     if (!plan.offer?.autoload) return;
     // Another tab may have a model loaded or loading, shared with this one: that one stays.
-    await engine.engine.attached?.();
+    if (await engine.engine.attached?.()) return;
     if (engine === this.engine && engine.store.state.status === 'idle') void engine.engine.load(plan.offer.entry.id);
   }
 
