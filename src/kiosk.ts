@@ -11,7 +11,8 @@ import { planKioskStart } from './app/kiosk-start.js';
 import { checkModel } from './app/parameters.js';
 import { recommendedModel } from './engine/catalog.js';
 import { CustomModelError, fitEntries, refuseBlockedHosts, type ModelLibrary } from './engine/model-library.js';
-import { deviceReport, initPageEngine, setPageEngineOptions } from './engine/page-engine.js';
+import { deviceReport, existingPageEngine, initPageEngine, setPageEngineOptions } from './engine/page-engine.js';
+import { releasePageEngineOnLeave } from './engine/page-leave.js';
 import { RemoteModelLibrary } from './engine/remote/remote-library.js';
 import { registerServiceWorker } from './pwa/register.js';
 
@@ -96,6 +97,8 @@ async function start(): Promise<void> {
   document.querySelector('#kiosk-start')?.replaceWith(kiosk);
 }
 
+// A page left mid-load must not keep its download, files and worker open in the back/forward cache.
+releasePageEngineOnLeave(existingPageEngine);
 void start();
 // The kiosk keeps working with the network off too (both pages are in the service worker's cache).
 registerServiceWorker();

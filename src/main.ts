@@ -13,7 +13,8 @@ import { checkContext } from './app/parameters.js';
 import { restoreSavedCustomModels } from './app/saved-models.js';
 import { ApertoApp } from './elements/app/app.js';
 import { CustomModelError, refuseBlockedHosts, type ModelLibrary, type ProposedModel } from './engine/model-library.js';
-import { choosePageEngine, deviceReport, setPageEngineOptions, type PageEngineOptions } from './engine/page-engine.js';
+import { choosePageEngine, deviceReport, existingPageEngine, setPageEngineOptions, type PageEngineOptions } from './engine/page-engine.js';
+import { releasePageEngineOnLeave } from './engine/page-leave.js';
 import { RemoteModelLibrary } from './engine/remote/remote-library.js';
 import { readSiteServers, serverOrigins } from './engine/remote/site-servers.js';
 import type { EngineKind } from './engine/store.js';
@@ -126,4 +127,6 @@ function start(): void {
 
 // Keeps the app on this device for offline use; a new version is offered, never forced.
 registerServiceWorker();
+// A page left mid-load must not keep its download, files and worker open in the back/forward cache.
+releasePageEngineOnLeave(existingPageEngine);
 start();

@@ -25,8 +25,7 @@ export async function acceptLinkedModel(page: Page, timeoutMs = 30_000) {
 
 /**
  * Open Models with `?model=<url>`, add the model it offers, press Load on its card and wait until it is ready.
- * Returns the page's response. (Open the app once: navigating again while it starts can leave
- * IndexedDB hanging in the new page, and the app at "Starting Aperto…".)
+ * Returns the page's response.
  */
 export async function loadLinkedModel(page: Page, appUrl: string, modelUrl: string): Promise<HTTPResponse | null> {
   const response = await page.goto(`${appUrl}?model=${encodeURIComponent(modelUrl)}#/models`);

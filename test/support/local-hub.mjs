@@ -59,6 +59,11 @@ const BROKEN_LIBRARY = new TextEncoder().encode('<!doctype html><title>Not a Web
 
 export function createLocalHub() {
   const log = [];
+  /**
+   * Whether gated.gguf downloads go past their first 64 KB (`__gate?open=0|1`), and how many of
+   * them still hold a connection.
+   */
+  const gate = { open: true, active: 0 };
 
   /** Node http handler; returns false for paths outside /hub/ so a host server can go on. */
   function handle(req, res) {
@@ -74,6 +79,10 @@ export function createLocalHub() {
     if (path === '__reset') {
       log.length = 0;
       return json(res, { ok: true });
+    }
+    if (path === '__gate') {
+      gate.open = url.searchParams.get('open') !== '0';
+      return json(res, gate);
     }
     log.push(`${req.method} /hub/${path}`);
 
@@ -107,7 +116,7 @@ export function createLocalHub() {
     if (gguf) {
       // flaky.gguf drops the first two downloads since the last reset, then serves the model.
       const earlierGets = log.filter((line) => line === `GET /hub/${path}`).length - 1;
-      return serveGguf(req, res, gguf[1], { dropNow: gguf[1] === 'flaky.gguf' && earlierGets < 2 });
+      return serveGguf(req, res, gguf[1], { dropNow: gguf[1] === 'flaky.gguf' && earlierGets < 2, gate });
     }
     return notFound(res);
   }
@@ -129,6 +138,11 @@ const GGUF_FILES = {
   'dropping.gguf': 'a connection that drops mid-download',
   /** Sends a little, then nothing, keeping the connection open: a stalled download. */
   'stalling.gguf': 'a download that stops moving',
+  /**
+   * The synthetic model, held after its first 64 KB while the gate is closed (`__gate?open=0`),
+   * then sent at synthetic.gguf's pace: a download that is surely in progress when a test acts.
+   */
+  'gated.gguf': 'a download held mid-way until the test lets it go on',
   /** Drops like dropping.gguf twice after each reset, then serves the synthetic model. */
   'flaky.gguf': 'a connection that drops, then recovers',
   /** SmolLM2-135M-Instruct (Q4_1), read from the test-model cache at full speed; a 404 until fetched. */
@@ -154,7 +168,7 @@ function garbage(length) {
   return bytes;
 }
 
-function serveGguf(req, res, name, { dropNow = false } = {}) {
+function serveGguf(req, res, name, { dropNow = false, gate = { open: true, active: 0 } } = {}) {
   if (!Object.hasOwn(GGUF_FILES, name)) return notFound(res);
   if (name === TEST_MODEL_HUB_FILE) return serveTestModel(req, res);
   const model = syntheticBytes();
@@ -183,7 +197,15 @@ function serveGguf(req, res, name, { dropNow = false } = {}) {
   }
   const [chunkSize, everyMs] = name === 'slow.gguf' ? [1024, 100] : [32 * 1024, 10];
   let offset = 0;
+  if (name === 'gated.gguf') {
+    // Counted until the connection ends, finished or dropped: a page left mid-download must drop it.
+    gate.active++;
+    res.on('close', () => gate.active--);
+    offset = 64 * 1024;
+    res.write(body.subarray(0, offset));
+  }
   const timer = setInterval(() => {
+    if (name === 'gated.gguf' && !gate.open) return;
     const end = Math.min(offset + chunkSize, body.length);
     res.write(body.subarray(offset, end));
     offset = end;
