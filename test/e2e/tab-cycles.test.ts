@@ -66,7 +66,10 @@ function summary(cycles: Array<{ cycle: number; viewMs?: number; problem?: strin
 
 /** Open the link in a new tab; resolves with how long until the app's view was on screen (or undefined). */
 async function openTab(browser: Browser, url: string): Promise<{ page: Page; viewMs?: number }> {
-  const page = await browser.newPage();
+  // Right after a tab closes, Chromium now and then answers the next "new tab" with "Session with
+  // given id not found" (seen here on the code before page-leave.ts too: the DevTools side, not the
+  // page's doing); a second ask gets one.
+  const page = await browser.newPage().catch(() => browser.newPage());
   const started = Date.now();
   // Not awaited: a page whose scripts wait never fires "load", and that wait is what is measured.
   void page.goto(url).catch(() => undefined);
