@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { assetFileNames, assetsInlineLimit, chunkFileNamesIn } from './vite.shared.ts';
+import { assetFileNames, assetsInlineLimit, chunkFileNamesIn, workerOutput } from './vite.shared.ts';
 import { securityHeaders, sourceList } from './src/security/policy.ts';
 import { cspMetaTag, offlineApp } from './vite.pwa.ts';
 import { kioskSiteSettings } from './vite.kiosk.ts';
@@ -43,7 +43,7 @@ export default defineConfig({
     // The build fails when the app page's first-view JavaScript is over its budget (120 kB gzip).
     firstViewBudget(),
   ],
-  worker: { format: 'es' },
+  worker: { format: 'es', rolldownOptions: { output: workerOutput } },
   build: {
     target: 'es2022',
     // web-llm is one large module (~6 MB), in the model worker's script: the first view has its own budget.

@@ -28,7 +28,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
-import { assetFileNames, assetsInlineLimit, chunkFileNamesIn } from './vite.shared.ts';
+import { assetFileNames, assetsInlineLimit, chunkFileNamesIn, workerOutput } from './vite.shared.ts';
 import { webLlmAppConfig } from './scripts/web-llm-app-config.mjs';
 
 const FLAVOURS = ['esm', 'bundle'] as const;
@@ -85,7 +85,7 @@ export default defineConfig(({ mode }): UserConfig => {
     // web-llm's model list as data (see scripts/web-llm-app-config.mjs).
     plugins: [webLlmAppConfig(), noPreloadHelper(), renameVitePreloadHelper()],
     // Workers minified in both flavours, so both refer to the same files.
-    worker: { format: 'es', rolldownOptions: { output: { minify: true } } },
+    worker: { format: 'es', rolldownOptions: { output: { ...workerOutput, minify: true } } },
     build: {
       target: 'es2022',
       // Both flavours share dist-lib/esm/assets/ (the same workers and WebAssembly, ~50 MB, once), so

@@ -39,3 +39,12 @@ export const chunkFileNamesIn =
     const library = LIBRARY_CHUNKS.find(([, path]) => chunk.facadeModuleId?.replaceAll('\\', '/').includes(path));
     return `${folder}/${library ? library[0] : '[name]'}-[hash].js`;
   };
+
+/**
+ * The workers' builds: web-llm in a chunk of its own, the same file for both GPU model workers (the
+ * dedicated one and the one every tab shares, workers/llm-shared.worker.ts), so the app and the
+ * package ship it, and the service worker precaches it, once (6.1 MB, not twice).
+ */
+export const workerOutput = {
+  advancedChunks: { groups: [{ name: 'web-llm-runtime', test: /[\\/]@mlc-ai[\\/]web-llm[\\/]/ }] },
+};

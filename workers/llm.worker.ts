@@ -4,7 +4,7 @@
  * web-llm's code is loaded: the page never imports it, so it is fetched once, by this worker, and
  * never when the CPU engine runs models.
  */
-import { MLCEngine, deleteChatConfigInCache, deleteModelInCache, deleteModelWasmInCache } from '@mlc-ai/web-llm';
+import { MLCEngine, deleteChatConfigInCache, deleteModelInCache, deleteModelWasmInCache } from './web-llm-runtime.js';
 import { serveLlm } from './llm-handler.js';
 
 serveLlm(new MLCEngine(), { weights: deleteModelInCache, config: deleteChatConfigInCache, library: deleteModelWasmInCache });

@@ -42,8 +42,8 @@ describe('the first view of the built app', () => {
     expect(found).toEqual([]);
   });
 
-  it('has web-llm only where it runs models: in the dedicated model worker’s script and the shared one’s web-llm chunk, and in no file the page imports', async () => {
-    expect(await filesWithWebLlm()).toEqual([expect.stringMatching(/^llm\.worker-.*\.js$/), expect.stringMatching(/^web-llm-runtime-.*\.js$/)]);
+  it('has web-llm in one file, the chunk both GPU model workers import, and in no file the page imports', async () => {
+    expect(await filesWithWebLlm()).toEqual([expect.stringMatching(/^web-llm-runtime-.*\.js$/)]);
   });
 });
 

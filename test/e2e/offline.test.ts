@@ -73,7 +73,10 @@ describe('offline, after one visit', () => {
     const cached = await cachedPaths(page);
     for (const path of ['/index.html', '/kiosk.html', '/manifest.webmanifest', '/icons/icon-192.png']) expect(cached).toContain(path);
     expect(cached.some((path) => /^\/assets\/wllama-[\w-]+\.wasm$/.test(path)), 'llama.cpp precached').toBe(true);
-    expect(cached.some((path) => /^\/assets\/llm\.worker-[\w-]+\.js$/.test(path)), 'the web-llm worker precached').toBe(true);
+    // Both GPU model workers (the shared one, and the dedicated one where shared workers cannot run it), and web-llm, the chunk they share.
+    for (const file of [/^\/assets\/llm\.worker-[\w-]+\.js$/, /^\/assets\/llm-shared\.worker-[\w-]+\.js$/, /^\/assets\/web-llm-runtime-[\w-]+\.js$/]) {
+      expect(cached.some((path) => file.test(path)), `${file.source} precached`).toBe(true);
+    }
     expect(cached.some((path) => path.startsWith('/hub/')), 'no model file in the service worker’s caches').toBe(false);
   });
 
