@@ -62,6 +62,26 @@ export class ModelHolder {
     });
   }
 
+  /** Work during which this tab keeps the lock even if it lets go of its model (a delete: see keepWhile). */
+  private keeping = 0;
+
+  /**
+   * Run `work` keeping the lock, if held, until it is done, even when the tab lets go of its model
+   * meanwhile. A delete unloads the model first and removes its files after: another tab waiting to
+   * load that model must not be handed the lock in between (it would open a file being deleted); it
+   * hears of the delete first and stops waiting (stored-models-channel.ts).
+   */
+  async keepWhile<T>(work: () => Promise<T>): Promise<T> {
+    this.keeping++;
+    try {
+      return await work();
+    } finally {
+      this.keeping--;
+      const status = this.store.state.status;
+      if (this.keeping === 0 && (status === 'idle' || status === 'error')) this.letGo();
+    }
+  }
+
   /** Whether this tab holds the model lock now. */
   get holds(): boolean {
     return this.held !== undefined;
@@ -110,8 +130,12 @@ export class ModelHolder {
     });
   }
 
-  /** Let go of the lock, if held. */
+  /** Let go of the lock, if held (once nothing keeps it: keepWhile). */
   private letGo(): void {
+    if (this.keeping === 0) this.release();
+  }
+
+  private release(): void {
     const release = this.held;
     this.held = undefined;
     release?.();
@@ -136,7 +160,7 @@ export class ModelHolder {
         if (status === 'idle' || status === 'error') return resolve(false);
         grantedHere = true;
         // A steal by this tab may race its own queued request: keep one hold.
-        this.letGo();
+        this.release();
         resolve(true);
         return new Promise<void>((release) => (this.held = release));
       });

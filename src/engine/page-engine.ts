@@ -81,6 +81,9 @@ export function createEngine(kind: EngineKind, options: PageEngineOptions = page
   } else {
     library = new GpuModelLibrary(new EngineClient({ store, holdModel, appConfig: appConfigFor(catalog), ...(contextSize ? { contextSize } : {}) }));
   }
+  // A delete keeps this tab's hold on the model until the files are gone (model-holder.ts: keepWhile).
+  const deleteModel = library.deleteModel.bind(library);
+  library.deleteModel = (modelId) => holder.keepWhile(() => deleteModel(modelId));
   page = { store, library, engine: library.engine, recovery: new EngineRecovery(library.engine) };
   return page;
 }

@@ -147,4 +147,22 @@ describe('one tab holds the model (Web Locks)', () => {
     first.store.fail({ code: 'network', message: 'The download failed.', hint: 'Retry.' });
     expect(await waiting).to.equal('held');
   });
+
+  it('keeps the lock through a delete: the tab lets go of its model, but no other tab gets it until the files are gone', async () => {
+    const first = open();
+    const second = open();
+    await startLoad(first);
+    first.store.markReady('m');
+    let outcome: string | undefined;
+    void startLoad(second).then((result) => (outcome = result));
+    await until(async () => (await holders()).pending === 1, 'the second tab queued');
+
+    await first.holder.keepWhile(async () => {
+      first.store.reset(); // the model unloaded, as a delete does first
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the files going
+      expect(outcome, 'still waiting while the files go').to.equal(undefined);
+    });
+    await until(async () => outcome !== undefined, 'the second tab holding');
+    expect(outcome).to.equal('held');
+  });
 });
