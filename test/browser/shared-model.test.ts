@@ -69,6 +69,15 @@ async function ready(t: Tab, modelId: string) {
   await waitFor(() => statusOf(t) === 'ready' && modelOf(t) === modelId, `${modelId} ready in the tab`, 10_000);
 }
 
+/** Two tabs on one shared worker, the first having loaded m1 and the second following it. */
+async function twoTabsWithModel(w: ReturnType<typeof world>): Promise<[Tab, Tab]> {
+  const first = w.tab();
+  const second = w.tab();
+  await first.client.load('m1');
+  await ready(second, 'm1');
+  return [first, second];
+}
+
 /** A reply's events in order, with its text, started now (its turn is the worker's business). */
 function ask(t: Tab, question: string, signal?: AbortSignal, order?: string[]) {
   const events: ChatStreamEvent[] = [];
@@ -118,10 +127,7 @@ describe('one GPU model for every tab (shared worker)', () => {
 
   it('replies of two tabs take turns: the second waits, says so, and neither stream holds the other’s words', async () => {
     const w = (current = world());
-    const first = w.tab();
-    const second = w.tab();
-    await first.client.load('m1');
-    await ready(second, 'm1');
+    const [first, second] = await twoTabsWithModel(w);
 
     const order: string[] = [];
     const a = ask(first, 'alpha', undefined, order);
@@ -139,10 +145,7 @@ describe('one GPU model for every tab (shared worker)', () => {
 
   it('Stop in one tab stops only its own reply', async () => {
     const w = (current = world());
-    const first = w.tab();
-    const second = w.tab();
-    await first.client.load('m1');
-    await ready(second, 'm1');
+    const [first, second] = await twoTabsWithModel(w);
 
     // The second tab stops while it waits: it never starts, and the first goes on to its end.
     const a = ask(first, 'alpha');
@@ -170,10 +173,7 @@ describe('one GPU model for every tab (shared worker)', () => {
 
   it('closing a tab mid-reply leaves the other tab’s reply and model working', async () => {
     const w = (current = world({ wordMs: 80 }));
-    const first = w.tab();
-    const second = w.tab();
-    await first.client.load('m1');
-    await ready(second, 'm1');
+    const [first, second] = await twoTabsWithModel(w);
 
     const a = ask(first, 'alpha');
     await waitFor(() => a.text().length > 0, 'the first reply under way');
@@ -221,10 +221,7 @@ describe('one GPU model for every tab (shared worker)', () => {
 
   it('switching the model in one tab switches it in the other', async () => {
     const w = (current = world());
-    const first = w.tab();
-    const second = w.tab();
-    await first.client.load('m1');
-    await ready(second, 'm1');
+    const [first, second] = await twoTabsWithModel(w);
 
     await second.client.load('m2');
     await ready(first, 'm2');
@@ -249,10 +246,7 @@ describe('one GPU model for every tab (shared worker)', () => {
 
   it('deleting the model in one tab unloads it in the other', async () => {
     const w = (current = world());
-    const first = w.tab();
-    const second = w.tab();
-    await first.client.load('m1');
-    await ready(second, 'm1');
+    const [first, second] = await twoTabsWithModel(w);
 
     await first.client.deleteModel('m1');
     await waitFor(() => statusOf(second) === 'idle', 'the second tab told');
@@ -272,10 +266,7 @@ describe('one GPU model for every tab (shared worker)', () => {
 
   it('the model is unloaded once the last tab has gone, after a short grace', async () => {
     const w = (current = world());
-    const first = w.tab();
-    const second = w.tab();
-    await first.client.load('m1');
-    await ready(second, 'm1');
+    const [first, second] = await twoTabsWithModel(w);
     first.client.dispose();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(w.events.filter((e) => e.event === 'unload')).to.have.length(0);
